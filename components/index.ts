@@ -1,0 +1,10 @@
+// Re-exports every component of the fleetdb stack.
+export * from "./adminConnection";
+export * from "./adminCredential";
+export * from "./appDatabase";
+export * from "./appRole";
+export * from "./databaseAccess";
+export * from "./grantLanes";
+export * from "./groupRole";
+export * from "./schemaPrivileges";
+export * from "./timescaleServer";

@@ -1,0 +1,130 @@
+// The fleetdb stack: reads and validates config, composes the components, exports what services need.
+import * as pulumi from "@pulumi/pulumi";
+import {
+  AdminConnection,
+  AdminCredential,
+  AppDatabase,
+  AppRole,
+  DatabaseAccess,
+  GrantLanes,
+  GroupRole,
+  SchemaPrivileges,
+  TimescaleServer,
+  CONTAINER_PORT,
+} from "./components";
+import { loadStackConfig } from "./src/config/fromPulumi";
+import { databaseUrl } from "./src/databaseUrl";
+import { databaseGrants } from "./src/privilegeMatrix";
+import { stackBudget, unmanagedConsumers } from "./src/stackBudget";
+
+// Validation throws (naming every bad key) before a single resource is declared.
+const { config, superuserPassword } = loadStackConfig();
+
+const credential = new AdminCredential("superuser", { configuredPassword: superuserPassword });
+const server = new TimescaleServer("timescale", { server: config.server, superuserPassword: credential.password });
+const admin = new AdminConnection(
+  "admin",
+  {
+    admin: config.admin,
+    password: credential.password,
+    maxConnections: config.budget.deployerMaxConnections,
+    postgresMajorVersion: config.server.postgresMajorVersion,
+  },
+  { dependsOn: [server] },
+);
+const provider = admin.provider;
+
+const roleEntries = Object.entries(config.roles);
+const groups = new Map(
+  roleEntries
+    .filter(([, role]) => !role.login)
+    .map(([name, role]) => [name, new GroupRole(name, { provider, owner: role.access === "owner" })] as const),
+);
+const logins = new Map(
+  roleEntries
+    .filter(([, role]) => role.login)
+    .map(([name, role]) => {
+      const memberOf = role.memberOf.map((group) => groups.get(group)!.role);
+      return [name, new AppRole(name, { role, rotation: config.passwordRotation, provider, groups: memberOf })] as const;
+    }),
+);
+const roleResource = (name: string) => (groups.get(name) ?? logins.get(name))!.role;
+
+const databases = new Map(
+  Object.entries(config.databases).map(([name, database]) => [
+    name,
+    new AppDatabase(name, { database, provider, owner: roleResource(database.owner) }),
+  ]),
+);
+
+const lanes = new GrantLanes();
+for (const [roleName, role] of roleEntries) {
+  if (role.access !== "read" && role.access !== "readwrite") continue;
+  const database = config.databases[role.database]!;
+  new SchemaPrivileges(`${roleName}-privileges`, {
+    role: roleName,
+    access: role.access,
+    database: role.database,
+    schemas: database.schemas,
+    owner: database.owner,
+    provider,
+    lanes,
+    dependsOn: [databases.get(role.database)!, roleResource(roleName)],
+  });
+}
+for (const [database, grants] of databaseGrants(config)) {
+  const rolesHere = roleEntries.filter(([, role]) => role.database === database).map(([name]) => roleResource(name));
+  const appDatabase = databases.get(database);
+  new DatabaseAccess(`${database}-access`, {
+    database,
+    grants,
+    provider,
+    lanes,
+    dependsOn: [...(appDatabase ? [appDatabase] : []), ...rolesHere],
+  });
+}
+
+const serviceRoleEntries = [...logins.entries()].flatMap(([roleName, login]) =>
+  config.roles[roleName]!.services.map((service) => ({ service, roleName, login })),
+);
+
+/** service → DATABASE_URL (a secret: each holds its role's password, percent-encoded). */
+export const databaseUrls = pulumi.secret(
+  pulumi
+    .all(
+      serviceRoleEntries.map(({ service, roleName, login }) =>
+        login.password.apply((password) => {
+          const settings = config.services[service]!;
+          const role = config.roles[roleName]!;
+          const url = databaseUrl({
+            username: roleName,
+            password,
+            host: settings.host ?? config.server.networkAlias,
+            port: settings.port ?? CONTAINER_PORT,
+            database: role.database,
+            applicationName: service,
+          });
+          return [service, url] as const;
+        }),
+      ),
+    )
+    .apply((pairs) => Object.fromEntries(pairs)),
+);
+
+/** service → its client pool size (at or under its role's CONNECTION LIMIT). */
+export const poolSizes = Object.fromEntries(serviceRoleEntries.map(({ service }) => [service, config.services[service]!.poolSize]));
+
+/** service → the role it connects as. */
+export const serviceRoles = Object.fromEntries(serviceRoleEntries.map(({ service, roleName }) => [service, roleName]));
+
+/** The roles this stack manages. */
+export const roleNames = { login: [...logins.keys()], groups: [...groups.keys()] };
+
+/** Where the deployer connects as the superuser (no password). */
+export const adminEndpoint = admin.endpoint;
+
+/** Every consumer of connection slots against max_connections, with the headroom left. */
+export const connectionBudget = stackBudget(config);
+
+/** Slots held by consumers no resource describes; the connection-budget policy reads this output. */
+export const unmanagedConnections = unmanagedConsumers(config);

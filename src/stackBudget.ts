@@ -1,0 +1,26 @@
+// The connection budget as the stack's config declares it (the policy pack recomputes it from resources).
+import { computeBudget, type ConnectionBudget } from "../policies/lib/connectionBudget";
+import type { StackConfig } from "./config/schema";
+import { providerOtherDatabases } from "./privilegeMatrix";
+
+export function stackBudget(config: StackConfig): ConnectionBudget {
+  return computeBudget({
+    maxConnections: config.server.maxConnections,
+    superuserReservedConnections: config.server.superuserReservedConnections,
+    reservedConnections: config.server.reservedConnections,
+    loginRoles: Object.entries(config.roles)
+      .filter(([, role]) => role.login)
+      .map(([name, role]) => ({ name, connectionLimit: role.connectionLimit ?? -1 })),
+    unmanaged: unmanagedConsumers(config),
+    deployer: { maxConnections: config.budget.deployerMaxConnections, otherDatabases: providerOtherDatabases(config).length },
+  });
+}
+
+/** The unmanaged consumers as the budget counts them; also the stack output the policy pack reads. */
+export function unmanagedConsumers(config: StackConfig): { name: string; slots: number; detail: string }[] {
+  return Object.entries(config.budget.unmanaged).map(([name, consumer]) => ({
+    name,
+    slots: consumer.slots,
+    detail: consumer.description ?? (consumer.role ? `role ${consumer.role}` : "unmanaged"),
+  }));
+}
