@@ -124,7 +124,7 @@ export const roleNames = { login: [...logins.keys()], groups: [...groups.keys()]
 export const adminEndpoint = admin.endpoint;
 
 /** Every consumer of connection slots against max_connections, with the headroom left. */
-export const connectionBudget = stackBudget(config);
+export const connectionBudget = stackBudget(config, admin.providerName);
 
 /** Slots held by consumers no resource describes; the connection-budget policy reads this output. */
 export const unmanagedConnections = unmanagedConsumers(config);

@@ -25,14 +25,17 @@ export interface AdminEndpoint {
 
 export class AdminConnection extends pulumi.ComponentResource {
   readonly provider: postgresql.Provider;
+  /** The provider resource's name (labels the deployer's share in the budget). */
+  readonly providerName: string;
   /** Where the provider connects; "$PGHOST"/"$PGPORT" when it takes them from the environment. */
   readonly endpoint: pulumi.Output<AdminEndpoint>;
 
   constructor(name: string, args: AdminConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetdb:server:AdminConnection", name, {}, opts);
     const { admin } = args;
+    this.providerName = `${name}-provider`;
     this.provider = new postgresql.Provider(
-      `${name}-provider`,
+      this.providerName,
       {
         // Left unset, host and port come from PGHOST/PGPORT in the provider's own environment, so each
         // operator's SSH-tunnel port is not a program input and shows no diff.

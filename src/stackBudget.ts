@@ -3,7 +3,8 @@ import { computeBudget, type ConnectionBudget } from "../policies/lib/connection
 import type { StackConfig } from "./config/schema";
 import { providerOtherDatabases } from "./privilegeMatrix";
 
-export function stackBudget(config: StackConfig): ConnectionBudget {
+/** The budget the config declares; `providerName` labels the deployer's line as the policy pack labels it. */
+export function stackBudget(config: StackConfig, providerName: string): ConnectionBudget {
   return computeBudget({
     maxConnections: config.server.maxConnections,
     superuserReservedConnections: config.server.superuserReservedConnections,
@@ -12,7 +13,9 @@ export function stackBudget(config: StackConfig): ConnectionBudget {
       .filter(([, role]) => role.login)
       .map(([name, role]) => ({ name, connectionLimit: role.connectionLimit ?? -1 })),
     unmanaged: unmanagedConsumers(config),
-    deployer: { maxConnections: config.budget.deployerMaxConnections, otherDatabases: providerOtherDatabases(config).length },
+    deployers: [
+      { provider: providerName, maxConnections: config.budget.deployerMaxConnections, otherDatabases: providerOtherDatabases(config).length },
+    ],
   });
 }
 

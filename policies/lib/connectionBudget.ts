@@ -20,8 +20,8 @@ export interface BudgetInput {
   loginRoles: { name: string; connectionLimit: number }[];
   /** Consumers no resource describes: BI logins, refreshers, backups, admin tools. */
   unmanaged: { name: string; slots: number; detail?: string }[];
-  /** The postgresql provider: its per-database pool size and how many databases besides its own it opens pools in. */
-  deployer: { maxConnections: number; otherDatabases: number };
+  /** Each postgresql provider: its per-database pool size and how many databases besides its own it opens pools in. */
+  deployers: { provider: string; maxConnections: number; otherDatabases: number }[];
 }
 
 export interface ConnectionBudget {
@@ -61,13 +61,14 @@ export function computeBudget(input: BudgetInput): ConnectionBudget {
   for (const consumer of input.unmanaged) {
     lines.push({ kind: "unmanaged", name: consumer.name, slots: consumer.slots, detail: consumer.detail ?? "unmanaged" });
   }
-  const { maxConnections, otherDatabases } = input.deployer;
-  lines.push({
-    kind: "deployer",
-    name: "deployer",
-    slots: deployerShare(maxConnections, otherDatabases),
-    detail: `provider pools: ${maxConnections} × (${otherDatabases} + 1) + 1`,
-  });
+  for (const { provider, maxConnections, otherDatabases } of input.deployers) {
+    lines.push({
+      kind: "deployer",
+      name: "deployer",
+      slots: deployerShare(maxConnections, otherDatabases),
+      detail: `${provider} pools: ${maxConnections} × (${otherDatabases} + 1) + 1`,
+    });
+  }
   lines.push({ kind: "reserved", name: "superuser_reserved_connections", slots: input.superuserReservedConnections, detail: "reserved" });
   lines.push({ kind: "reserved", name: "reserved_connections", slots: input.reservedConnections, detail: "reserved" });
   const total = lines.reduce((sum, line) => sum + Math.max(line.slots, 0), 0);

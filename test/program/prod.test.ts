@@ -2,6 +2,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, test } from "vitest";
 import { mockPassword, type ProgramRun } from "../../tools/lib/mockRuntime";
+import { budgetFromResources } from "../../policies/lib/budgetFromResources";
+import { computeBudget } from "../../policies/lib/connectionBudget";
+import { stackView } from "../../tools/lib/stackView";
 import { byUrn, descendants, named, ofType, runStack, TYPES } from "../support/programRun";
 
 let run: ProgramRun;
@@ -332,5 +335,9 @@ describe("outputs", () => {
       { name: "backups", slots: 4, detail: "pg_dump and base backups" },
       { name: "admin_tools", slots: 14, detail: "ad-hoc admin tools (one backend per tab)" },
     ]);
+  });
+
+  test("the budget the config declares is the budget the policy recomputes from the resources", () => {
+    expect(computeBudget(budgetFromResources(stackView(run), 100).input)).toEqual(run.outputs.connectionBudget);
   });
 });

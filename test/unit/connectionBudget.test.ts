@@ -13,7 +13,7 @@ const brief: BudgetInput = {
     { name: "cron_app", connectionLimit: 5 },
   ],
   unmanaged: [{ name: "others", slots: 28 }],
-  deployer: { maxConnections: 2, otherDatabases: 3 },
+  deployers: [{ provider: "admin-provider", maxConnections: 2, otherDatabases: 3 }],
 };
 
 describe("deployerShare", () => {
@@ -47,7 +47,7 @@ describe("computeBudget", () => {
     ["exactly at the ceiling", { unmanaged: [{ name: "others", slots: 30 }] }, 0, true],
     ["one over", { unmanaged: [{ name: "others", slots: 31 }] }, -1, false],
     ["reserved_connections count", { reservedConnections: 3 }, -1, false],
-    ["a bigger deployer pool", { deployer: { maxConnections: 3, otherDatabases: 3 } }, -2, false],
+    ["a bigger deployer pool", { deployers: [{ provider: "admin-provider", maxConnections: 3, otherDatabases: 3 }] }, -2, false],
   ])("%s", (_case, change, headroom, fits) => {
     const budget = computeBudget({ ...brief, ...change });
     expect(budget.headroom).toBe(headroom);

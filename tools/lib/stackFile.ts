@@ -1,7 +1,7 @@
 // Reads a Pulumi.<stack>.yaml file into the flat config map the runtime expects; secrets become placeholders.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { isPair, parseDocument, visit, type Document } from "yaml";
 import { CONFIG_NAMESPACE } from "../../src/config/load";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -42,12 +42,16 @@ export function readStackFile(file: string): StackFile {
   } catch (error) {
     throw new StackFileError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (error) {
-    throw new StackFileError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  const parsed = parseDocument(text);
+  const [syntaxError] = parsed.errors;
+  if (syntaxError) {
+    const [line, column] = [syntaxError.linePos?.[0].line, syntaxError.linePos?.[0].col];
+    const key = keyAt(parsed, syntaxError.pos[0]);
+    throw new StackFileError(
+      `${file}:${line}:${column}: not valid YAML${key ? ` under ${key}` : ""}: ${syntaxError.message.split("\n")[0]}`,
+    );
   }
+  let document: unknown = parsed.toJS();
   if (document === null || document === undefined) document = {};
   if (typeof document !== "object" || Array.isArray(document)) throw new StackFileError(`${file}: expected a mapping with a config: key`);
   const rawConfig = (document as Record<string, unknown>).config ?? {};
@@ -70,6 +74,22 @@ export function readStackFile(file: string): StackFile {
     if (secret) secretKeys.push(key);
   }
   return { path: file, config, secretKeys, placeholders };
+}
+
+/** The dotted key path of the innermost mapping entry that holds `offset`, for pointing at a syntax error. */
+function keyAt(document: Document, offset: number): string | undefined {
+  let found: string[] | undefined;
+  visit(document, {
+    Pair(_key, pair, path) {
+      const keyRange = (pair.key as { range?: number[] } | null)?.range;
+      const valueRange = (pair.value as { range?: number[] } | null)?.range;
+      if (!keyRange || keyRange[0]! > offset) return;
+      if (valueRange && offset > valueRange[2]! + 1) return;
+      const outer = path.filter(isPair).map((entry) => String((entry.key as { value?: unknown })?.value ?? entry.key));
+      found = [...outer, String((pair.key as { value?: unknown })?.value ?? pair.key)];
+    },
+  });
+  return found?.join(".");
 }
 
 /** Replaces every `{ secure: … }` (top-level or nested) with what `placeholder` returns for its path. */

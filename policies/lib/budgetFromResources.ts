@@ -1,0 +1,119 @@
+// The connection budget recomputed from what a stack declares: roles, providers, databases, the server command.
+import type { BudgetInput } from "./connectionBudget";
+import { TYPES } from "./resourceTypes";
+import { pinnedSettings } from "./serverSettings";
+import { booleanOf, displayName, numberOf } from "./values";
+
+/** The slice of a resource the budget reads (a PolicyResource fits). */
+export interface BudgetResource {
+  type: string;
+  name: string;
+  urn: string;
+  props: Record<string, any>;
+  provider?: { urn: string; props: Record<string, any> };
+}
+
+/** PostgreSQL's defaults when the command does not pin a setting. */
+const POSTGRES_DEFAULTS = { superuser_reserved_connections: 3, reserved_connections: 0 };
+/** The postgresql provider's default pool size per database (provider.go). */
+export const PROVIDER_DEFAULT_MAX_CONNECTIONS = 20;
+/** The stack output that carries the consumers no resource describes. */
+export const UNMANAGED_OUTPUT = "unmanagedConnections";
+/** Where PostgreSQL listens inside the container. */
+export const POSTGRES_PORT = 5432;
+
+export interface ServerSource {
+  /** The container whose command was read, or undefined when no database container is declared. */
+  container?: string;
+  /** Settings its command pins. */
+  pinned: { maxConnections?: number; superuserReservedConnections?: number; reservedConnections?: number };
+}
+
+export interface StackBudgetInput {
+  input: BudgetInput;
+  server: ServerSource;
+  /** Providers whose pools are unbounded (maxConnections 0). */
+  unboundedProviders: string[];
+}
+
+/**
+ * Everything the budget needs, from the declared resources only: login roles' limits, each postgresql
+ * provider's pools over the databases its resources touch, the server command, and the one thing no
+ * resource carries, the unmanaged consumers (a stack output). `ceiling` stands in for an undeclared
+ * max_connections.
+ */
+export function budgetFromResources(resources: readonly BudgetResource[], ceiling: number): StackBudgetInput {
+  const loginRoles = resources
+    .filter((resource) => resource.type === TYPES.role && booleanOf(resource.props.login) === true)
+    .map((role) => ({ name: displayName(role), connectionLimit: numberOf(role.props.connectionLimit) ?? -1 }));
+
+  const stack = resources.find((resource) => resource.type === TYPES.stack);
+  const unmanaged = unmanagedFrom(stack?.props[UNMANAGED_OUTPUT]);
+
+  const providers = resources.filter((resource) => resource.type === TYPES.postgresqlProvider);
+  const unboundedProviders: string[] = [];
+  // Each provider keeps its own pools, so each gets its own share.
+  const deployers = providers.map((provider) => {
+    const maxConnections = numberOf(provider.props.maxConnections) ?? PROVIDER_DEFAULT_MAX_CONNECTIONS;
+    if (maxConnections === 0) unboundedProviders.push(provider.name);
+    return { provider: provider.name, maxConnections, otherDatabases: databasesTouched(resources, provider, providers.length === 1).size };
+  });
+  const server = serverFrom(resources);
+  const input: BudgetInput = {
+    maxConnections: server.pinned.maxConnections ?? ceiling,
+    superuserReservedConnections: server.pinned.superuserReservedConnections ?? POSTGRES_DEFAULTS.superuser_reserved_connections,
+    reservedConnections: server.pinned.reservedConnections ?? POSTGRES_DEFAULTS.reserved_connections,
+    loginRoles,
+    unmanaged,
+    deployers,
+  };
+  return { input, server, unboundedProviders };
+}
+
+/** Databases besides its own that a provider opens pools in, from the resources that use it. */
+function databasesTouched(resources: readonly BudgetResource[], provider: BudgetResource, onlyProvider: boolean): Set<string> {
+  const own = typeof provider.props.database === "string" ? provider.props.database : "postgres";
+  const touched = new Set<string>();
+  for (const resource of resources) {
+    if (!resource.type.startsWith("postgresql:")) continue;
+    const uses = resource.provider ? resource.provider.urn === provider.urn : onlyProvider;
+    if (!uses) continue;
+    const database = resource.type === TYPES.database ? resource.props.name : resource.props.database;
+    if (typeof database === "string" && database !== own) touched.add(database);
+  }
+  return touched;
+}
+
+function serverFrom(resources: readonly BudgetResource[]): ServerSource {
+  const container = resources.find((resource) => resource.type === TYPES.container && servesPostgres(resource.props));
+  if (!container) return { pinned: {} };
+  const command = Array.isArray(container.props.command) ? container.props.command : [];
+  const pinned = pinnedSettings(command);
+  return {
+    container: container.name,
+    pinned: {
+      maxConnections: pinned.max_connections,
+      superuserReservedConnections: pinned.superuser_reserved_connections,
+      reservedConnections: pinned.reserved_connections,
+    },
+  };
+}
+
+/** A container runs PostgreSQL when it maps port 5432 or pins a connection setting on its command. */
+export function servesPostgres(props: Record<string, any>): boolean {
+  const ports = Array.isArray(props.ports) ? props.ports : [];
+  if (ports.some((port: Record<string, unknown>) => numberOf(port?.internal) === POSTGRES_PORT)) return true;
+  const command = Array.isArray(props.command) ? props.command : [];
+  return Object.keys(pinnedSettings(command)).length > 0;
+}
+
+function unmanagedFrom(value: unknown): BudgetInput["unmanaged"] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((entry): entry is Record<string, unknown> => typeof entry === "object" && entry !== null)
+    .map((entry) => ({
+      name: String(entry.name ?? "unmanaged"),
+      slots: numberOf(entry.slots) ?? 0,
+      detail: typeof entry.detail === "string" ? entry.detail : undefined,
+    }));
+}

@@ -1,0 +1,71 @@
+// no-public-db-port: no container publishes PostgreSQL beyond the host's loopback interface.
+//
+// Why: docker's `-p 5433:5432` binds every interface and its iptables rules bypass ufw, so a port
+// "behind the firewall" is on the internet. The image trusts connections from its own loopback, and
+// host networking shares the host's interfaces, so that is public too. The rule keys on the container
+// port 5432 and the configured host ports, never on the image (its id is unknown at preview).
+import { BlockList, isIP } from "node:net";
+import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import { POSTGRES_PORT } from "./lib/budgetFromResources";
+import { policyConfig } from "./lib/policyConfig";
+import { resourceOfType } from "./lib/resourceOfType";
+import { TYPES } from "./lib/resourceTypes";
+import { booleanOf, numberOf } from "./lib/values";
+
+interface Config {
+  /** Host ports that carry PostgreSQL whatever the container port (5433 by default). */
+  hostPorts: number[];
+}
+
+const configSchema: PolicyConfigSchema = {
+  properties: {
+    hostPorts: { type: "array", items: { type: "integer" }, default: [5433], description: "Host ports that carry PostgreSQL." },
+  },
+};
+
+const loopback = new BlockList();
+loopback.addSubnet("127.0.0.0", 8, "ipv4");
+loopback.addAddress("::1", "ipv6");
+
+/** Whether a published port's host address is loopback-only. An omitted ip is docker's default 0.0.0.0. */
+export function isLoopback(ip: string | undefined): boolean {
+  if (ip === undefined || ip === "") return false;
+  const address = ip.replace(/^\[(.*)\]$/, "$1").replace(/\/\d+$/, "");
+  const family = isIP(address);
+  if (family === 4) return loopback.check(address, "ipv4");
+  // IPv4-mapped addresses (::ffff:127.0.0.1) are checked against the IPv4 rule by BlockList.
+  if (family === 6) return loopback.check(address, "ipv6");
+  return false;
+}
+
+export const noPublicDbPort: ResourceValidationPolicy = {
+  name: "no-public-db-port",
+  description: "No docker container publishes PostgreSQL (container port 5432, or a configured host port) beyond loopback.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediationSteps:
+    "Publish the port on 127.0.0.1 (ports[].ip) and reach it through an SSH tunnel; services on the same docker network need no published port. " +
+    "Do not use publishAllPorts or networkMode: host for the database.",
+  configSchema,
+  validateResource: resourceOfType(TYPES.container, (props, args, report) => {
+    const config = policyConfig<Config>(configSchema, args.getConfig());
+    const container = typeof props.name === "string" ? props.name : args.name;
+    if (props.networkMode === "host") {
+      report(`container ${container} uses networkMode: host: PostgreSQL listens on every host interface and the image trusts its loopback; use a bridge network and publish on 127.0.0.1`);
+    }
+    if (booleanOf(props.publishAllPorts) === true) {
+      report(`container ${container} sets publishAllPorts: every exposed port, 5432 included, is published on 0.0.0.0; list its ports with ip: 127.0.0.1 instead`);
+    }
+    const ports: Record<string, unknown>[] = Array.isArray(props.ports) ? props.ports : [];
+    for (const port of ports) {
+      const internal = numberOf(port.internal);
+      const external = numberOf(port.external);
+      const carriesPostgres = internal === POSTGRES_PORT || (external !== undefined && config.hostPorts.includes(external));
+      if (!carriesPostgres) continue;
+      const ip = typeof port.ip === "string" ? port.ip : undefined;
+      if (isLoopback(ip)) continue;
+      const shown = ip === undefined || ip === "" ? "no ip (docker's default 0.0.0.0)" : `ip ${ip}`;
+      report(`container ${container} publishes PostgreSQL ${external ?? "(a random host port)"}:${internal} on ${shown}, beyond loopback: set ip to 127.0.0.1`);
+    }
+  }),
+};

@@ -1,0 +1,85 @@
+// no-superuser-app-roles: no managed role may be, or become, a superuser or hold server-level powers.
+//
+// Why: CONNECTION LIMIT is never enforced for superusers and they may take the reserved slots, so one
+// superuser app role voids the whole connection budget; it also bypasses every grant. REPLICATION,
+// BYPASSRLS, CREATEROLE and CREATEDB, and the predefined roles below, reach past the database the app
+// works in (server files and programs, every table, other sessions). A NOLOGIN role counts too: its
+// members can SET ROLE to it.
+import type { PolicyConfigSchema, ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import { policyConfig } from "./lib/policyConfig";
+import { TYPES } from "./lib/resourceTypes";
+import { booleanOf, displayName } from "./lib/values";
+
+/** Attributes an app role must not have: the provider input and the SQL keyword. */
+const ELEVATED_ATTRIBUTES: [input: string, keyword: string][] = [
+  ["superuser", "SUPERUSER"],
+  ["replication", "REPLICATION"],
+  ["bypassRowLevelSecurity", "BYPASSRLS"],
+  ["createRole", "CREATEROLE"],
+  ["createDatabase", "CREATEDB"],
+];
+
+/** Predefined roles that act on the server, its files or every table. */
+export const DANGEROUS_PREDEFINED_ROLES = [
+  "pg_execute_server_program",
+  "pg_read_server_files",
+  "pg_write_server_files",
+  "pg_use_reserved_connections",
+  "pg_read_all_data",
+  "pg_write_all_data",
+  "pg_signal_backend",
+];
+
+interface Config {
+  /** Role names that are deliberate exceptions. */
+  allowedRoles: string[];
+  /** Existing superuser roles a membership must not reach (the image's bootstrap superuser). */
+  superuserRoles: string[];
+}
+
+const configSchema: PolicyConfigSchema = {
+  properties: {
+    allowedRoles: { type: "array", items: { type: "string" }, default: [], description: "Role names that are deliberate exceptions." },
+    superuserRoles: { type: "array", items: { type: "string" }, default: ["postgres"], description: "Existing superusers no membership may reach." },
+  },
+};
+
+export const noSuperuserAppRoles: ResourceValidationPolicy = {
+  name: "no-superuser-app-roles",
+  description: "No managed role is a superuser, has REPLICATION, BYPASSRLS, CREATEROLE or CREATEDB, or joins a superuser or a server-level predefined role.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediationSteps:
+    "Set superuser, replication, bypassRowLevelSecurity, createRole and createDatabase to false and remove the membership; " +
+    "grant the app what it needs on its own database through a capability group. For a deliberate exception, add the role to allowedRoles.",
+  configSchema,
+  validateResource: (args, report) => {
+    const config = policyConfig<Config>(configSchema, args.getConfig());
+    const props = args.props;
+    if (args.type === TYPES.role) {
+      const role = displayName({ name: args.name, props });
+      if (config.allowedRoles.includes(role)) return;
+      const kind = booleanOf(props.login) === true ? "login role" : "NOLOGIN role (its members can SET ROLE to it)";
+      for (const [input, keyword] of ELEVATED_ATTRIBUTES) {
+        if (booleanOf(props[input]) === true) report(`${kind} ${role} is ${keyword} (${input}: true): set ${input} to false`);
+      }
+      const memberships: unknown[] = Array.isArray(props.roles) ? props.roles : [];
+      for (const group of memberships) reportMembership(role, String(group), config, report, "roles");
+    } else if (args.type === TYPES.grantRole) {
+      const member = String(props.role);
+      if (config.allowedRoles.includes(member)) return;
+      reportMembership(member, String(props.grantRole), config, report, `GrantRole ${args.name}`);
+    } else {
+      args.notApplicable(`Policy only applies to resources of type '${TYPES.role}' or '${TYPES.grantRole}'`);
+    }
+  },
+};
+
+function reportMembership(member: string, group: string, config: Config, report: ReportViolation, through: string): void {
+  if (config.superuserRoles.includes(group)) {
+    report(`role ${member} is a member of the superuser role ${group} (through ${through}): remove the membership`);
+  } else if (DANGEROUS_PREDEFINED_ROLES.includes(group)) {
+    report(`role ${member} is a member of ${group} (through ${through}), which reaches beyond its database: remove the membership`);
+  }
+}
+

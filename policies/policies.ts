@@ -1,0 +1,12 @@
+// The fleetdb-guardrails policies, gathered for the pack (index.ts) and for tests and the offline gate.
+import type { Policies } from "@pulumi/policy";
+import { connectionBudget } from "./connection-budget";
+import { loginRoleTimeouts } from "./login-role-timeouts";
+import { noPublicDbPort } from "./no-public-db-port";
+import { noSuperuserAppRoles } from "./no-superuser-app-roles";
+import { pinnedDbImage } from "./pinned-db-image";
+import { providerTls } from "./provider-tls";
+
+export const PACK_NAME = "fleetdb-guardrails";
+
+export const policies: Policies = [noSuperuserAppRoles, connectionBudget, noPublicDbPort, pinnedDbImage, loginRoleTimeouts, providerTls];

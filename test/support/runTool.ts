@@ -1,0 +1,23 @@
+// Runs one of the project's command-line tools as a user would (`npm run <tool> -- …`), capturing its streams.
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export interface ToolResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** tools/<tool>.ts through tsx, with the project root as the working directory. */
+export function runTool(tool: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ToolResult> {
+  return new Promise((resolve) => {
+    execFile(
+      path.join(ROOT, "node_modules", ".bin", "tsx"),
+      [path.join(ROOT, "tools", `${tool}.ts`), ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}

@@ -1,0 +1,203 @@
+// Plays the Pulumi engine's part for a policy pack: starts the pack the way the CLI does and analyzes a run over gRPC.
+import { spawn, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
+import type { ProgramRun, RegisteredResource } from "./mockRuntime";
+import type { EnforcementLevel, PolicyConfig, PolicyInfo } from "./policyPackConfig";
+
+export const POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
+
+const LEVEL_NAMES: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
+const LEVEL_CODES: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
+const SEVERITIES: Record<number, string> = { 0: "unspecified", 1: "low", 2: "medium", 3: "high", 4: "critical" };
+const POLICY_TYPES: Record<number, PolicyInfo["type"]> = { 0: "unknown", 1: "resource", 2: "stack" };
+
+export interface Diagnostic {
+  policy: string;
+  message: string;
+  enforcementLevel: EnforcementLevel;
+  /** The resource it is about (its URN), when the engine knows it. */
+  urn?: string;
+}
+
+export interface AnalysisResult {
+  diagnostics: Diagnostic[];
+  /** policy → reasons it reported itself not applicable, per analyzed resource. */
+  notApplicable: Map<string, string[]>;
+}
+
+/** A running policy pack, reached over gRPC like the CLI reaches it. */
+export class PolicyPackProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: InstanceType<typeof analyzerrpc.AnalyzerClient>,
+  ) {}
+
+  /**
+   * Runs `policies/` from its own directory with @pulumi/pulumi's run-policy-pack (ts-node, the pack's
+   * package.json and tsconfig), as `pulumi preview --policy-pack policies` does, and connects to it.
+   */
+  static async start(packDir = POLICY_PACK_DIR): Promise<PolicyPackProcess> {
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+    const port = await new Promise<number>((resolve, reject) => {
+      let stdout = "";
+      let stderr = "";
+      child.stdout!.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /^(\d+)\s*$/m.exec(stdout);
+        if (match) resolve(Number(match[1]));
+      });
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("exit", (code) => reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr || stdout}`)));
+      child.on("error", reject);
+    });
+    const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new PolicyPackProcess(child, client);
+  }
+
+  async info(): Promise<{ name: string; version: string; policies: PolicyInfo[] }> {
+    const response = await this.call<analyzerproto.AnalyzerInfo>("getAnalyzerInfo", new emptyproto.Empty());
+    return {
+      name: response.getName(),
+      version: response.getVersion(),
+      policies: response.getPoliciesList().map((policy) => {
+        const schema = policy.getConfigschema();
+        return {
+          name: policy.getName(),
+          description: policy.getDescription(),
+          enforcementLevel: LEVEL_NAMES[policy.getEnforcementlevel()] ?? "advisory",
+          remediationSteps: policy.getRemediationSteps(),
+          severity: SEVERITIES[policy.getSeverity()] ?? "unspecified",
+          type: POLICY_TYPES[policy.getPolicyType()] ?? "unknown",
+          configSchema: schema
+            ? { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() }
+            : undefined,
+        };
+      }),
+    };
+  }
+
+  async configure(config: Map<string, PolicyConfig>): Promise<void> {
+    const request = new analyzerproto.ConfigureAnalyzerRequest();
+    for (const [name, policy] of config) {
+      const entry = new analyzerproto.PolicyConfig();
+      entry.setEnforcementlevel(LEVEL_CODES[policy.enforcementLevel] as analyzerproto.EnforcementLevel);
+      entry.setProperties(structproto.Struct.fromJavaScript(policy.properties as never));
+      request.getPolicyconfigMap().set(name, entry);
+    }
+    await this.call("configure", request);
+  }
+
+  async configureStack(stack: string, project: string, dryRun: boolean): Promise<void> {
+    const request = new analyzerproto.AnalyzerStackConfigureRequest();
+    request.setStack(stack);
+    request.setProject(project);
+    request.setDryRun(dryRun);
+    await this.call("configureStack", request);
+  }
+
+  /** Resource policies, once per resource, on its inputs (what `pulumi preview` sends after Check). */
+  async analyze(resource: RegisteredResource, run: ProgramRun): Promise<AnalysisResult> {
+    const request = describe(new analyzerproto.AnalyzeRequest(), resource, run, "inputs");
+    return readAnalysis(await this.call<analyzerproto.AnalyzeResponse>("analyze", request), resource.urn);
+  }
+
+  /** Stack policies, once, on every resource's outputs. */
+  async analyzeStack(run: ProgramRun): Promise<AnalysisResult> {
+    const request = new analyzerproto.AnalyzeStackRequest();
+    request.setResourcesList(
+      run.resources.map((resource) => {
+        const entry = describe(new analyzerproto.AnalyzerResource(), resource, run, "outputs");
+        if (resource.parent) entry.setParent(resource.parent);
+        entry.setDependenciesList(resource.dependencies);
+        for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
+          const dependencies = new analyzerproto.AnalyzerPropertyDependencies();
+          dependencies.setUrnsList(urns);
+          entry.getPropertydependenciesMap().set(key, dependencies);
+        }
+        return entry;
+      }),
+    );
+    return readAnalysis(await this.call<analyzerproto.AnalyzeResponse>("analyzeStack", request), undefined);
+  }
+
+  close(): void {
+    this.client.close();
+    this.child.kill();
+  }
+
+  private call<T>(method: string, request: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const fn = (this.client as unknown as Record<string, (req: unknown, cb: (error: Error | null, response: T) => void) => void>)[method]!;
+      fn.call(this.client, request, (error, response) => (error ? reject(error) : resolve(response)));
+    });
+  }
+}
+
+/** What both requests carry per resource: identity, properties (inputs or outputs), options, provider. */
+function describe<T extends analyzerproto.AnalyzeRequest | analyzerproto.AnalyzerResource>(
+  message: T,
+  resource: RegisteredResource,
+  run: ProgramRun,
+  side: "inputs" | "outputs",
+): T {
+  message.setType(resource.type);
+  message.setUrn(resource.urn);
+  message.setName(resource.name);
+  message.setProperties(struct(resource[side]));
+  message.setOptions(options(resource));
+  const provider = providerOf(resource, run, side);
+  if (provider) message.setProvider(provider);
+  return message;
+}
+
+/** Properties as the engine marshals them: internal `__` keys dropped, unknowns as the sentinel string. */
+function struct(values: Record<string, unknown>): structproto.Struct {
+  const visible = Object.fromEntries(Object.entries(values).filter(([key]) => !key.startsWith("__")));
+  return structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(visible)) as never);
+}
+
+function options(resource: RegisteredResource): analyzerproto.AnalyzerResourceOptions {
+  const result = new analyzerproto.AnalyzerResourceOptions();
+  result.setProtect(resource.options.protect);
+  result.setIgnorechangesList(resource.options.ignoreChanges);
+  result.setDeletebeforereplace(resource.options.deleteBeforeReplace);
+  result.setDeletebeforereplacedefined(resource.options.deleteBeforeReplace);
+  result.setAdditionalsecretoutputsList(resource.options.additionalSecretOutputs);
+  if (resource.parent) result.setParent(resource.parent);
+  return result;
+}
+
+function providerOf(resource: RegisteredResource, run: ProgramRun, side: "inputs" | "outputs"): analyzerproto.AnalyzerProviderResource | undefined {
+  if (!resource.provider) return undefined;
+  const urn = resource.provider.slice(0, resource.provider.lastIndexOf("::"));
+  const provider = run.resources.find((candidate) => candidate.urn === urn);
+  if (!provider) return undefined;
+  const result = new analyzerproto.AnalyzerProviderResource();
+  result.setType(provider.type);
+  result.setUrn(provider.urn);
+  result.setName(provider.name);
+  result.setProperties(struct(provider[side]));
+  return result;
+}
+
+function readAnalysis(response: analyzerproto.AnalyzeResponse, urn: string | undefined): AnalysisResult {
+  const notApplicable = new Map<string, string[]>();
+  for (const entry of response.getNotApplicableList()) {
+    notApplicable.set(entry.getPolicyName(), [...(notApplicable.get(entry.getPolicyName()) ?? []), entry.getReason()]);
+  }
+  return {
+    diagnostics: response.getDiagnosticsList().map((diagnostic) => ({
+      policy: diagnostic.getPolicyname(),
+      message: diagnostic.getMessage(),
+      enforcementLevel: LEVEL_NAMES[diagnostic.getEnforcementlevel()] ?? "advisory",
+      urn: diagnostic.getUrn() || urn,
+    })),
+    notApplicable,
+  };
+}
