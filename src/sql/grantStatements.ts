@@ -1,0 +1,48 @@
+// postgresql.Grant → SQL, as the provider's resourcePostgreSQLGrantCreateOrUpdate runs it: REVOKE first, then GRANT.
+import { escapeIdentifier, escapeLiteral } from "pg";
+import { doBlock } from "./guards";
+import { statement, type Difference, type PlanResource, type PlanStatement, type RenderContext } from "./plan";
+
+/** The role name PostgreSQL reads as PUBLIC even when quoted (the provider quotes it like any role). */
+const PUBLIC = "public";
+
+function target(inputs: Record<string, unknown>): string {
+  const objectType = String(inputs.objectType);
+  const schema = typeof inputs.schema === "string" ? escapeIdentifier(inputs.schema) : "";
+  const objects = Array.isArray(inputs.objects) ? inputs.objects.map(String) : [];
+  switch (objectType) {
+    case "database":
+      return `DATABASE ${escapeIdentifier(String(inputs.database))}`;
+    case "schema":
+      return `SCHEMA ${schema}`;
+    case "foreign_data_wrapper":
+      return `FOREIGN DATA WRAPPER ${escapeIdentifier(objects[0] ?? "")}`;
+    case "foreign_server":
+      return `FOREIGN SERVER ${escapeIdentifier(objects[0] ?? "")}`;
+    default: {
+      const keyword = objectType.toUpperCase();
+      if (objects.length === 0) return `ALL ${keyword}S IN SCHEMA ${schema}`;
+      return `${keyword} ${objects.map((object) => `${schema}.${escapeIdentifier(object)}`).join(",")}`;
+    }
+  }
+}
+
+export function grantStatements(resource: PlanResource, context: RenderContext): { statements: PlanStatement[]; differences: Difference[] } {
+  const { inputs } = resource;
+  const role = String(inputs.role);
+  const grantee = escapeIdentifier(role);
+  const privileges = Array.isArray(inputs.privileges) ? inputs.privileges.map(String) : [];
+  const on = target(inputs);
+  const objects = Array.isArray(inputs.objects) ? inputs.objects : [];
+  // With listed objects the provider revokes only the privileges it grants; otherwise everything.
+  const revokeWhat = objects.length > 0 && privileges.length > 0 && !["database", "schema"].includes(String(inputs.objectType)) ? privileges.join(",") : "ALL PRIVILEGES";
+  const sql = [`REVOKE ${revokeWhat} ON ${on} FROM ${grantee}`];
+  if (privileges.length > 0) sql.push(`GRANT ${privileges.join(",")} ON ${on} TO ${grantee}${inputs.withGrantOption === true ? " WITH GRANT OPTION" : ""}`);
+
+  if (role === PUBLIC || context.plannedRoles.has(role)) return { statements: sql.map(statement), differences: [] };
+  const guarded = doBlock(
+    `IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${escapeLiteral(role)}) THEN\n${sql.map((line) => `  ${line};`).join("\n")}\n` +
+      `ELSE\n  RAISE NOTICE ${escapeLiteral(`role ${role} does not exist on this server: its grant on ${on} is skipped`)};\nEND IF;`,
+  );
+  return { statements: [statement(guarded)], differences: ["missing-grantee"] };
+}

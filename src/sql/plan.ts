@@ -1,0 +1,62 @@
+// The SQL plan's shape: steps in apply order, one per declared resource, each with its statements.
+
+/** A registered resource as the plan reads it (a RegisteredResource from the mock runtime fits). */
+export interface PlanResource {
+  urn: string;
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  dependencies: string[];
+  provider?: string;
+}
+
+export interface PlanStatement {
+  sql: string;
+  /** false: PostgreSQL refuses to run it inside a transaction block (CREATE DATABASE). */
+  transactional: boolean;
+  /** Set on CREATE DATABASE: psql guards it with \if; --validate cannot run it and says so. */
+  createsDatabase?: string;
+}
+
+export interface PlanStep {
+  urn: string;
+  type: string;
+  name: string;
+  /** The database its statements run in (the provider connects there). */
+  database: string;
+  statements: PlanStatement[];
+  /** Where the plan's SQL differs from what the provider runs: keys of DIFFERENCES. */
+  differences: Difference[];
+}
+
+export interface Plan {
+  /** The postgresql provider's own connection database (roles and databases are created there). */
+  providerDatabase: string;
+  /** The provider's username (default owner of the databases it creates). */
+  providerUsername: string;
+  steps: PlanStep[];
+}
+
+/** What a renderer knows besides the resource itself. */
+export interface RenderContext {
+  providerDatabase: string;
+  providerUsername: string;
+  /** Roles the plan itself creates (grants to others are guarded: they may not exist on a fresh server). */
+  plannedRoles: ReadonlySet<string>;
+}
+
+/** Every place the plan's SQL differs from the provider's, and why. */
+export const DIFFERENCES = {
+  password: "login roles get PASSWORD NULL instead of their generated password: passwords live in Pulumi state; set them from the stack outputs (README)",
+  "role-guard": "CREATE ROLE only when the role is missing, else ALTER ROLE with the same attributes (the password untouched), so a re-run changes nothing",
+  memberships: "memberships are granted, never revoked (on an update the provider first revokes every membership the role has)",
+  "missing-grantee": "a grant to a role this plan does not create (an existing role) is skipped with a NOTICE when the role is missing",
+  "create-database": "CREATE DATABASE runs on its own (it cannot run in a transaction), guarded with psql's \\if so it runs only when the database is missing",
+  "schema-owner": "both branches of the provider's create: CREATE SCHEMA IF NOT EXISTS for a missing schema, ALTER SCHEMA … OWNER TO for an existing one",
+  extension: "on a server without the extension (plain PostgreSQL) a NOTICE says so instead of failing",
+} as const;
+export type Difference = keyof typeof DIFFERENCES;
+
+export function statement(sql: string): PlanStatement {
+  return { sql, transactional: true };
+}

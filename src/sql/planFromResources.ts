@@ -1,0 +1,95 @@
+// Orders the declared postgresql resources as a fresh apply runs them and renders each one's statements.
+import { escapeIdentifier } from "pg";
+import { defaultPrivilegesStatements } from "./defaultPrivilegesStatements";
+import { databaseStatements, extensionStatements, schemaStatements } from "./databaseStatements";
+import { grantStatements } from "./grantStatements";
+import { statement, type Difference, type Plan, type PlanResource, type PlanStatement, type PlanStep, type RenderContext } from "./plan";
+import { roleName, roleStatements } from "./roleStatements";
+
+type Rendered = { statements: PlanStatement[]; differences: Difference[] };
+
+interface Renderer {
+  /** Among resources free to run, lower ranks print first (any order the dependencies allow is one `pulumi up` could take). */
+  rank: number;
+  /** Where the provider runs its statements. */
+  database(resource: PlanResource, context: RenderContext): string;
+  render(resource: PlanResource, context: RenderContext): Rendered;
+}
+
+const inProviderDatabase = (_resource: PlanResource, context: RenderContext) => context.providerDatabase;
+const inItsDatabase = (resource: PlanResource, context: RenderContext) =>
+  typeof resource.inputs.database === "string" ? resource.inputs.database : context.providerDatabase;
+
+/** Every resource type the plan can render; any other postgresql type stops the plan rather than go missing. */
+export const RENDERERS: Record<string, Renderer> = {
+  "postgresql:index/role:Role": { rank: 0, database: inProviderDatabase, render: roleStatements },
+  "postgresql:index/grantRole:GrantRole": { rank: 1, database: inProviderDatabase, render: grantRoleStatements },
+  "postgresql:index/database:Database": { rank: 2, database: inProviderDatabase, render: databaseStatements },
+  "postgresql:index/extension:Extension": { rank: 3, database: inItsDatabase, render: extensionStatements },
+  "postgresql:index/schema:Schema": { rank: 4, database: inItsDatabase, render: schemaStatements },
+  "postgresql:index/grant:Grant": { rank: 5, database: inItsDatabase, render: grantStatements },
+  "postgresql:index/defaultPrivileges:DefaultPrivileges": { rank: 6, database: inItsDatabase, render: defaultPrivilegesStatements },
+};
+
+const PROVIDER_TYPE = "pulumi:providers:postgresql";
+
+/** A declared resource the plan cannot express: the plan refuses to be silently incomplete. */
+export class UnplannableResource extends Error {}
+
+export function planFromResources(resources: readonly (PlanResource & { outputs?: unknown })[]): Plan {
+  const provider = resources.find((resource) => resource.type === PROVIDER_TYPE);
+  const providerDatabase = typeof provider?.inputs.database === "string" ? provider.inputs.database : "postgres";
+  const providerUsername = typeof provider?.inputs.username === "string" ? provider.inputs.username : "postgres";
+  const planned = resources.filter((resource) => resource.type.startsWith("postgresql:") || isPlannedDynamic(resource));
+  for (const resource of planned) {
+    if (!RENDERERS[rendererKey(resource)]) throw new UnplannableResource(`the SQL plan cannot render ${resource.type} ${resource.name}`);
+  }
+  const context: RenderContext = {
+    providerDatabase,
+    providerUsername,
+    plannedRoles: new Set(planned.filter((resource) => resource.type === "postgresql:index/role:Role").map(roleName)),
+  };
+  const steps = applyOrder(planned).map((resource): PlanStep => {
+    const renderer = RENDERERS[rendererKey(resource)]!;
+    const { statements, differences } = renderer.render(resource, context);
+    return { urn: resource.urn, type: resource.type, name: resource.name, database: renderer.database(resource, context), statements, differences };
+  });
+  return { providerDatabase, providerUsername, steps };
+}
+
+/** Our own dynamic resources say what they are in an input; the plan renders them like any other. */
+function isPlannedDynamic(resource: PlanResource): boolean {
+  return resource.type === "pulumi-nodejs:dynamic:Resource" && typeof resource.inputs.fleetdbKind === "string";
+}
+
+function rendererKey(resource: PlanResource): string {
+  return isPlannedDynamic(resource) ? `fleetdb:dynamic:${String(resource.inputs.fleetdbKind)}` : resource.type;
+}
+
+/** Kahn's algorithm over the declared dependencies; ties by renderer rank, then declaration order. */
+function applyOrder(resources: readonly PlanResource[]): PlanResource[] {
+  const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+  const index = new Map(resources.map((resource, position) => [resource.urn, position]));
+  const waitingOn = new Map(resources.map((resource) => [resource.urn, new Set(resource.dependencies.filter((urn) => byUrn.has(urn)))]));
+  const ordered: PlanResource[] = [];
+  const key = (resource: PlanResource) => [RENDERERS[rendererKey(resource)]!.rank, index.get(resource.urn)!] as const;
+  while (ordered.length < resources.length) {
+    const ready = resources.filter((resource) => waitingOn.get(resource.urn)!.size === 0 && !ordered.includes(resource));
+    if (ready.length === 0) throw new UnplannableResource("the declared resources depend on each other in a cycle");
+    ready.sort((a, b) => key(a)[0] - key(b)[0] || key(a)[1] - key(b)[1]);
+    const next = ready[0]!;
+    ordered.push(next);
+    for (const pending of waitingOn.values()) pending.delete(next.urn);
+  }
+  return ordered;
+}
+
+/** postgresql.GrantRole: REVOKE, then GRANT [WITH ADMIN OPTION] (every field forces a replacement). */
+function grantRoleStatements(resource: PlanResource): Rendered {
+  const group = escapeIdentifier(String(resource.inputs.grantRole));
+  const member = escapeIdentifier(String(resource.inputs.role));
+  return {
+    statements: [statement(`REVOKE ${group} FROM ${member}`), statement(`GRANT ${group} TO ${member}${resource.inputs.withAdminOption === true ? " WITH ADMIN OPTION" : ""}`)],
+    differences: [],
+  };
+}

@@ -1,0 +1,214 @@
+// The prod plan on a real PostgreSQL 16: the brief's privilege matrix, settings, attributes, and a harmless re-run.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Client } from "pg";
+import { applyStack, type AppliedStack } from "../support/appliedStack";
+import { catalogSnapshot } from "../support/catalogSnapshot";
+
+let stack: AppliedStack;
+const LOGIN_ROLES = ["tracksolid_owner", "dashboard_app", "gateway_app", "cron_app"] as const;
+type LoginRole = (typeof LOGIN_ROLES)[number];
+const FLEET_SCHEMAS = ["auth", "domain", "events", "geo", "ops", "serve", "slo", "state"];
+
+beforeAll(async () => {
+  stack = await applyStack({ stack: "prod" }, {}, async (server) => {
+    // The live tracksolid_db already exists, with objects created by services that connected as postgres.
+    await server.query("CREATE DATABASE tracksolid_db");
+    await server.query(
+      "CREATE SCHEMA tracksolid; CREATE TABLE tracksolid.legacy_positions (id bigserial PRIMARY KEY, note text); INSERT INTO tracksolid.legacy_positions (note) VALUES ('before')",
+      "tracksolid_db",
+    );
+  });
+  // Migrations after the plan: tracksolid_owner connects itself; fleet_platform's run as an admin SET ROLE fleet_owner.
+  const owner = new Client(stack.login("tracksolid_owner"));
+  await owner.connect();
+  for (const schema of ["tracksolid", "reporting"]) {
+    await owner.query(`CREATE TABLE ${schema}.items (id serial PRIMARY KEY, note text); INSERT INTO ${schema}.items (note) VALUES ('seed')`);
+  }
+  await owner.query("CREATE VIEW reporting.v_trips AS SELECT id, note FROM tracksolid.items");
+  await owner.end();
+  for (const schema of FLEET_SCHEMAS) {
+    await stack.server.query(
+      `SET ROLE fleet_owner; CREATE TABLE ${schema}.items (id serial PRIMARY KEY, note text); INSERT INTO ${schema}.items (note) VALUES ('seed'); RESET ROLE`,
+      "fleet_platform",
+    );
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.server.stop();
+});
+
+/** Runs `sql` as `role` in a transaction that is rolled back; resolves to "ok" or the server's error message. */
+async function attempt(role: LoginRole, database: string, sql: string): Promise<string> {
+  const client = new Client(stack.login(role, database));
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  try {
+    await client.query("BEGIN");
+    await client.query(sql);
+    return "ok";
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.query("ROLLBACK").catch(() => undefined);
+    await client.end();
+  }
+}
+
+describe("connecting: each role reaches its own database only", () => {
+  const matrix: [LoginRole, string, boolean][] = LOGIN_ROLES.flatMap((role) =>
+    ["tracksolid_db", "fleet_platform", "postgres"].map((database): [LoginRole, string, boolean] => [
+      role,
+      database,
+      (database === "tracksolid_db" && (role === "tracksolid_owner" || role === "dashboard_app")) ||
+        (database === "fleet_platform" && (role === "gateway_app" || role === "cron_app")),
+    ]),
+  );
+  test.each(matrix)("%s → %s: %s", async (role, database, allowed) => {
+    expect(await attempt(role, database, "SELECT 1")).toBe(allowed ? "ok" : `permission denied for database "${database}"`);
+  });
+});
+
+type Operation = [name: string, sql: (schema: string) => string];
+const OPERATIONS: Operation[] = [
+  ["SELECT", (s) => `SELECT count(*) FROM ${s}.items`],
+  ["INSERT", (s) => `INSERT INTO ${s}.items (note) VALUES ('x')`],
+  ["UPDATE", (s) => `UPDATE ${s}.items SET note = 'y' WHERE id = 1`],
+  ["DELETE", (s) => `DELETE FROM ${s}.items WHERE id = 1`],
+  ["TRUNCATE", (s) => `TRUNCATE ${s}.items`],
+  ["CREATE TABLE", (s) => `CREATE TABLE ${s}.new_table (id int)`],
+  ["ALTER a table", (s) => `ALTER TABLE ${s}.items ADD COLUMN extra int`],
+  ["DROP a table", (s) => `DROP TABLE ${s}.items CASCADE`],
+  ["nextval", (s) => `SELECT nextval('${s}.items_id_seq')`],
+  ["read a sequence", (s) => `SELECT last_value FROM ${s}.items_id_seq`],
+];
+
+/** The brief's matrix: what each role may do on a table its schema's owner created after the plan ran. */
+const ALLOWED: Record<LoginRole, string[]> = {
+  // Owns the schemas and everything in them (it created these tables).
+  tracksolid_owner: OPERATIONS.map(([name]) => name),
+  dashboard_app: ["SELECT", "read a sequence"],
+  gateway_app: ["SELECT", "INSERT", "UPDATE", "DELETE", "nextval", "read a sequence"],
+  cron_app: ["SELECT", "INSERT", "UPDATE", "DELETE", "nextval", "read a sequence"],
+};
+
+function denial(operation: string, schema: string): string {
+  switch (operation) {
+    case "CREATE TABLE":
+      return `permission denied for schema ${schema}`;
+    case "ALTER a table":
+    case "DROP a table":
+      return "must be owner of table items";
+    case "nextval":
+    case "read a sequence":
+      return "permission denied for sequence items_id_seq";
+    default:
+      return "permission denied for table items";
+  }
+}
+
+describe("privileges on objects the owner creates after the plan (default privileges)", () => {
+  const cases = [
+    ...(["tracksolid_owner", "dashboard_app"] as const).flatMap((role) => ["tracksolid", "reporting"].map((schema) => [role, "tracksolid_db", schema] as const)),
+    ...(["gateway_app", "cron_app"] as const).flatMap((role) => FLEET_SCHEMAS.map((schema) => [role, "fleet_platform", schema] as const)),
+  ].flatMap(([role, database, schema]) =>
+    OPERATIONS.map(([operation, sql]): [LoginRole, string, string, string, string] => [role, schema, operation, database, sql(schema)]),
+  );
+  test.each(cases)("%s on %s: %s", async (role, schema, operation, database, sql) => {
+    const expected = ALLOWED[role].includes(operation) ? "ok" : denial(operation, schema);
+    expect(await attempt(role, database, sql)).toBe(expected);
+  });
+
+  test("dashboard_app reads a view the owner created later", async () => {
+    expect(await attempt("dashboard_app", "tracksolid_db", "SELECT count(*) FROM reporting.v_trips")).toBe("ok");
+  });
+
+  test.each(LOGIN_ROLES)("%s cannot create in public, but may create temporary tables", async (role) => {
+    const database = role === "gateway_app" || role === "cron_app" ? "fleet_platform" : "tracksolid_db";
+    expect(await attempt(role, database, "CREATE TABLE public.sneaky (id int)")).toBe("permission denied for schema public");
+    expect(await attempt(role, database, "CREATE TEMP TABLE scratch (id int)")).toBe("ok");
+  });
+});
+
+describe("objects that existed before the plan (adopted from the live server)", () => {
+  test("dashboard_app reads them: GRANT … ON ALL TABLES covered what was there", async () => {
+    expect(await attempt("dashboard_app", "tracksolid_db", "SELECT note FROM tracksolid.legacy_positions")).toBe("ok");
+    expect(await attempt("dashboard_app", "tracksolid_db", "INSERT INTO tracksolid.legacy_positions (note) VALUES ('x')")).toBe(
+      "permission denied for table legacy_positions",
+    );
+  });
+
+  test("tracksolid_owner cannot alter a table it does not own (README: hand them over with ALTER … OWNER TO)", async () => {
+    expect(await attempt("tracksolid_owner", "tracksolid_db", "ALTER TABLE tracksolid.legacy_positions ADD COLUMN x int")).toBe("must be owner of table legacy_positions");
+    expect(await attempt("tracksolid_owner", "tracksolid_db", "SELECT * FROM tracksolid.legacy_positions")).toBe("permission denied for table legacy_positions");
+  });
+
+  test("but, as the schema's owner, it may drop any object in the schema (PostgreSQL's rule for schema owners)", async () => {
+    expect(await attempt("tracksolid_owner", "tracksolid_db", "DROP TABLE tracksolid.legacy_positions")).toBe("ok");
+  });
+
+  test("the adopted schema now belongs to tracksolid_owner", async () => {
+    const [schema] = await stack.server.query<{ owner: string }>("SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'tracksolid'", "tracksolid_db");
+    expect(schema!.owner).toBe("tracksolid_owner");
+  });
+});
+
+describe("attributes and settings", () => {
+  test("no role the stack manages has an elevated attribute", async () => {
+    const rows = await stack.server.query(
+      "SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls FROM pg_roles WHERE rolname IN ('tracksolid_owner','dashboard_app','gateway_app','cron_app','ts_read','fp_rw','fleet_owner') ORDER BY 1",
+    );
+    expect(rows).toHaveLength(7);
+    for (const row of rows) expect(row).toMatchObject({ rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolreplication: false, rolbypassrls: false });
+  });
+
+  test("the login roles' limits are the prod budget's", async () => {
+    const rows = await stack.server.query<{ rolname: string; rolconnlimit: number }>(
+      "SELECT rolname, rolconnlimit FROM pg_roles WHERE rolcanlogin AND rolname <> 'postgres' ORDER BY rolname",
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.rolname, row.rolconnlimit]))).toEqual({ cron_app: 5, dashboard_app: 8, gateway_app: 15, tracksolid_owner: 30 });
+  });
+
+  test.each<[LoginRole, string, string]>([
+    ["tracksolid_owner", "0", "10min"],
+    ["dashboard_app", "30s", "1min"],
+    ["gateway_app", "15s", "1min"],
+    ["cron_app", "5min", "5min"],
+  ])("a fresh session of %s: statement_timeout %s, idle_in_transaction_session_timeout %s", async (role, statementTimeout, idleInTransaction) => {
+    const client = new Client(stack.login(role));
+    await client.connect();
+    const { rows } = await client.query("SELECT current_setting('statement_timeout') AS s, current_setting('idle_in_transaction_session_timeout') AS i");
+    await client.end();
+    expect(rows[0]).toEqual({ s: statementTimeout, i: idleInTransaction });
+  });
+
+  test("the server stored SCRAM verifiers; the plan itself never set a password", async () => {
+    const rows = await stack.server.query<{ rolname: string; rolpassword: string }>(
+      "SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN ('tracksolid_owner','dashboard_app','gateway_app','cron_app')",
+    );
+    for (const row of rows) expect(row.rolpassword, row.rolname).toMatch(/^SCRAM-SHA-256\$4096:/);
+    const { readFileSync } = await import("node:fs");
+    const plan = readFileSync(stack.planFile, "utf8");
+    expect(plan).not.toMatch(/ENCRYPTED PASSWORD|PASSWORD '/);
+    expect(plan).toContain("PASSWORD NULL");
+  });
+});
+
+describe("a second run of the plan", () => {
+  test("succeeds, changes nothing in roles, settings, memberships, ACLs or default ACLs, and every password still works", async () => {
+    const before = await catalogSnapshot(stack.server);
+    const second = await stack.applyPlan();
+    expect(second.code).toBe(0);
+    expect(await catalogSnapshot(stack.server)).toEqual(before);
+    for (const role of LOGIN_ROLES) {
+      const client = new Client(stack.login(role));
+      await client.connect();
+      expect((await client.query("SELECT current_user AS me")).rows[0].me).toBe(role);
+      await client.end();
+    }
+  });
+});
