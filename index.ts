@@ -14,25 +14,26 @@ import {
 } from "./components";
 import { loadStackConfig } from "./src/config/fromPulumi";
 import { databaseUrl } from "./src/databaseUrl";
+import { roleLayout } from "./src/loginIdentities";
 import { databaseGrants } from "./src/privilegeMatrix";
 import { stackBudget, unmanagedConsumers } from "./src/stackBudget";
 
 // Validation throws (naming every bad key) before a single resource is declared.
 const { config, superuserPassword } = loadStackConfig();
 
-const credential = new AdminCredential("superuser", { configuredPassword: superuserPassword });
+const credential = new AdminCredential("superuser", { configuredPassword: superuserPassword, rotation: config.superuserPasswordRotation });
 const server = new TimescaleServer("timescale", { server: config.server, superuserPassword: credential.password });
-const admin = new AdminConnection(
-  "admin",
-  {
-    admin: config.admin,
-    password: credential.password,
-    maxConnections: config.budget.deployerMaxConnections,
-    postgresMajorVersion: config.server.postgresMajorVersion,
-  },
-  { dependsOn: [server] },
-);
+const admin = new AdminConnection("admin", {
+  admin: config.admin,
+  password: credential.password,
+  verifier: credential.verifier,
+  bootstrapPassword: credential.bootstrapPassword,
+  maxConnections: config.budget.deployerMaxConnections,
+  postgresMajorVersion: config.server.postgresMajorVersion,
+  dependsOn: [server],
+});
 const provider = admin.provider;
+const lanes = new GrantLanes();
 
 const roleEntries = Object.entries(config.roles);
 const groups = new Map(
@@ -40,13 +41,13 @@ const groups = new Map(
     .filter(([, role]) => !role.login)
     .map(([name, role]) => [name, new GroupRole(name, { provider, owner: role.access === "owner" })] as const),
 );
+const layouts = new Map(roleEntries.filter(([, role]) => role.login).map(([name, role]) => [name, roleLayout(name, role, config.passwordRotation)]));
 const logins = new Map(
-  roleEntries
-    .filter(([, role]) => role.login)
-    .map(([name, role]) => {
-      const memberOf = role.memberOf.map((group) => groups.get(group)!.role);
-      return [name, new AppRole(name, { role, rotation: config.passwordRotation, provider, groups: memberOf })] as const;
-    }),
+  [...layouts].map(([name, layout]) => {
+    const role = config.roles[name]!;
+    const memberOf = role.memberOf.map((group) => groups.get(group)!.role);
+    return [name, new AppRole(name, { role, layout, provider, groups: memberOf, adminLogin: admin.login, lanes })] as const;
+  }),
 );
 const roleResource = (name: string) => (groups.get(name) ?? logins.get(name))!.role;
 
@@ -57,7 +58,6 @@ const databases = new Map(
   ]),
 );
 
-const lanes = new GrantLanes();
 for (const [roleName, role] of roleEntries) {
   if (role.access !== "read" && role.access !== "readwrite") continue;
   const database = config.databases[role.database]!;
@@ -97,7 +97,7 @@ export const databaseUrls = pulumi.secret(
           const settings = config.services[service]!;
           const role = config.roles[roleName]!;
           const url = databaseUrl({
-            username: roleName,
+            username: login.activeLogin,
             password,
             host: settings.host ?? config.server.networkAlias,
             port: settings.port ?? CONTAINER_PORT,
@@ -114,11 +114,14 @@ export const databaseUrls = pulumi.secret(
 /** service → its client pool size (at or under its role's CONNECTION LIMIT). */
 export const poolSizes = Object.fromEntries(serviceRoleEntries.map(({ service }) => [service, config.services[service]!.poolSize]));
 
-/** service → the role it connects as. */
-export const serviceRoles = Object.fromEntries(serviceRoleEntries.map(({ service, roleName }) => [service, roleName]));
+/** service → the role it works as, and the login it connects with now (they differ for alternating roles). */
+export const serviceRoles = Object.fromEntries(serviceRoleEntries.map(({ service, roleName, login }) => [service, { role: roleName, login: login.activeLogin }]));
 
-/** The roles this stack manages. */
-export const roleNames = { login: [...logins.keys()], groups: [...groups.keys()] };
+/** The roles this stack manages: login roles (with their logins) and groups. */
+export const roleNames = {
+  login: Object.fromEntries([...layouts].map(([name, layout]) => [name, layout.logins.map((login) => login.name)])),
+  groups: [...groups.keys()],
+};
 
 /** Where the deployer connects as the superuser (no password). */
 export const adminEndpoint = admin.endpoint;

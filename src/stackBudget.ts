@@ -1,6 +1,7 @@
 // The connection budget as the stack's config declares it (the policy pack recomputes it from resources).
 import { computeBudget, type ConnectionBudget } from "../policies/lib/connectionBudget";
 import type { StackConfig } from "./config/schema";
+import { roleLayout } from "./loginIdentities";
 import { providerOtherDatabases } from "./privilegeMatrix";
 
 /** The budget the config declares; `providerName` labels the deployer's line as the policy pack labels it. */
@@ -11,11 +12,18 @@ export function stackBudget(config: StackConfig, providerName: string): Connecti
     reservedConnections: config.server.reservedConnections,
     loginRoles: Object.entries(config.roles)
       .filter(([, role]) => role.login)
-      .map(([name, role]) => ({ name, connectionLimit: role.connectionLimit ?? -1 })),
+      .flatMap(([name, role]) => {
+        const layout = roleLayout(name, role, config.passwordRotation);
+        // An alternating owner keeps LOGIN with CONNECTION LIMIT 0 (for TimescaleDB's jobs): budgeted as 0.
+        const group = layout.group?.login ? [{ name, connectionLimit: 0 }] : [];
+        return [...group, ...layout.logins.map((login) => ({ name: login.name, connectionLimit: login.connectionLimit }))];
+      }),
     unmanaged: unmanagedConsumers(config),
     deployers: [
       { provider: providerName, maxConnections: config.budget.deployerMaxConnections, otherDatabases: providerOtherDatabases(config).length },
     ],
+    // The superuser-password resource always exists; role settings join its chain.
+    dynamicConnections: 1,
   });
 }
 

@@ -59,6 +59,8 @@ export function budgetFromResources(resources: readonly BudgetResource[], ceilin
     return { provider: provider.name, maxConnections, otherDatabases: databasesTouched(resources, provider, providers.length === 1).size };
   });
   const server = serverFrom(resources);
+  // fleetdb's dynamic resources (superuser password, role settings) are chained: one connection at a time.
+  const dynamicConnections = resources.some((resource) => resource.type === TYPES.dynamic && typeof resource.props.fleetdbKind === "string") ? 1 : 0;
   const input: BudgetInput = {
     maxConnections: server.pinned.maxConnections ?? ceiling,
     superuserReservedConnections: server.pinned.superuserReservedConnections ?? POSTGRES_DEFAULTS.superuser_reserved_connections,
@@ -66,6 +68,7 @@ export function budgetFromResources(resources: readonly BudgetResource[], ceilin
     loginRoles,
     unmanaged,
     deployers,
+    dynamicConnections,
   };
   return { input, server, unboundedProviders };
 }

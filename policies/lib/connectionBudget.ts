@@ -22,6 +22,8 @@ export interface BudgetInput {
   unmanaged: { name: string; slots: number; detail?: string }[];
   /** Each postgresql provider: its per-database pool size and how many databases besides its own it opens pools in. */
   deployers: { provider: string; maxConnections: number; otherDatabases: number }[];
+  /** Connections fleetdb's own dynamic resources hold at once (they run one after another: 1, or 0 when there are none). */
+  dynamicConnections: number;
 }
 
 export interface ConnectionBudget {
@@ -68,6 +70,9 @@ export function computeBudget(input: BudgetInput): ConnectionBudget {
       slots: deployerShare(maxConnections, otherDatabases),
       detail: `${provider} pools: ${maxConnections} × (${otherDatabases} + 1) + 1`,
     });
+  }
+  if (input.dynamicConnections > 0) {
+    lines.push({ kind: "deployer", name: "deployer (dynamic)", slots: input.dynamicConnections, detail: "fleetdb dynamic resources, one connection at a time" });
   }
   lines.push({ kind: "reserved", name: "superuser_reserved_connections", slots: input.superuserReservedConnections, detail: "reserved" });
   lines.push({ kind: "reserved", name: "reserved_connections", slots: input.reservedConnections, detail: "reserved" });

@@ -12,4 +12,6 @@ export const TYPES = {
   container: "docker:index/container:Container",
   remoteImage: "docker:index/remoteImage:RemoteImage",
   stack: "pulumi:pulumi:Stack",
+  /** Every dynamic resource; fleetdb's carry a `fleetdbKind` input. */
+  dynamic: "pulumi-nodejs:dynamic:Resource",
 } as const;

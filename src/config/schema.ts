@@ -4,6 +4,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { parseDuration } from "./durations";
 import { identifierProblem } from "./identifiers";
+import { ALTERNATING_SUFFIXES, alternatingShares, generationOf } from "../loginIdentities";
 
 /** PostgreSQL majors the Timescale image is built for. */
 export const SUPPORTED_MAJORS = [15, 16, 17, 18] as const;
@@ -16,6 +17,12 @@ export const ROLE_SETTING_NAMES = [
   "idle_session_timeout",
 ] as const;
 export type RoleSettingName = (typeof ROLE_SETTING_NAMES)[number];
+
+/** Settings postgresql.Role owns (its statementTimeout / idleInTransactionSessionTimeout fields): 0 means RESET. */
+export const PROVIDER_MANAGED_SETTINGS: readonly RoleSettingName[] = ["statement_timeout", "idle_in_transaction_session_timeout"];
+
+/** Settings fleetdb's own RoleSetting resource applies (`ALTER ROLE … [IN DATABASE …] SET`): 0 is a value, "off". */
+export const FLEETDB_MANAGED_SETTINGS: readonly RoleSettingName[] = ["lock_timeout", "idle_session_timeout"];
 
 /** Settings a login role must declare (0 allowed: "no per-role value"). */
 export const REQUIRED_LOGIN_SETTINGS: readonly RoleSettingName[] = [
@@ -164,6 +171,10 @@ const role = z.strictObject({
   settings: roleSettings.default({}),
   /** Services that connect as this role. */
   services: z.array(name).default([]),
+  /** Session defaults for this role in one database only (ALTER ROLE … IN DATABASE … SET), keyed by database. */
+  databaseSettings: z.record(name, roleSettings).default({}),
+  /** single: the password rotates in place; alternating: two logins (<role>_a, <role>_b) take turns. */
+  rotation: z.enum(["single", "alternating"]).default("single"),
 });
 
 const service = z.strictObject({
@@ -184,8 +195,10 @@ const stackConfigShape = z.strictObject({
     databases: z.record(name, database),
     roles: z.record(name, role),
     services: z.record(name, service).default({}),
-    /** Changing it replaces every app role's generated password. */
+    /** Changing it replaces every app role's generated password (a whole number when a role alternates). */
     passwordRotation: z.string().min(1),
+    /** Changing it rotates the superuser's password (unset: the superuser keeps the password it has). */
+    superuserPasswordRotation: z.string().min(1).optional(),
   });
 
 /** The whole `fleetdb:` namespace: each value's type and range, then the references between them. */
@@ -308,11 +321,43 @@ function checkLoginRole(
     serviceOwners.set(serviceName, roleName);
     pools += service.poolSize;
   });
-  if (r.connectionLimit !== undefined && r.connectionLimit >= 0 && pools > r.connectionLimit) {
-    report(
-      at("services"),
-      `the pool sizes of ${r.services.join(", ")} add up to ${pools}, over the role's connectionLimit ${r.connectionLimit}: lower a poolSize or raise the limit`,
-    );
+  if (r.connectionLimit !== undefined && r.connectionLimit >= 0) {
+    // Alternating: the services connect as one login at a time, which holds the smaller half of the limit.
+    const share = r.rotation === "alternating" ? alternatingShares(r.connectionLimit)[1] : r.connectionLimit;
+    if (pools > share) {
+      report(
+        at("services"),
+        r.rotation === "alternating"
+          ? `the pool sizes of ${r.services.join(", ")} add up to ${pools}, over one alternating login's share ${share} (connectionLimit ${r.connectionLimit} split in two): lower a poolSize or raise the limit`
+          : `the pool sizes of ${r.services.join(", ")} add up to ${pools}, over the role's connectionLimit ${r.connectionLimit}: lower a poolSize or raise the limit`,
+      );
+    }
+  }
+  for (const [database, settings] of Object.entries(r.databaseSettings)) {
+    if (!config.databases[database]) {
+      report(at("databaseSettings", database), `database "${database}" is not declared (declared: ${list(Object.keys(config.databases))})`);
+    }
+    for (const setting of PROVIDER_MANAGED_SETTINGS) {
+      if (settings[setting] !== undefined) {
+        report(
+          at("databaseSettings", database, setting),
+          `${setting} is managed by postgresql.Role at role level; an IN DATABASE value would override it there: set it under settings`,
+        );
+      }
+    }
+  }
+  if (r.rotation === "alternating") {
+    for (const suffix of ALTERNATING_SUFFIXES) {
+      const login = `${roleName}${suffix}`;
+      if (login.length > 63) report(at("rotation"), `alternating logins are named ${roleName}_a and ${roleName}_b: the role name must be at most 61 characters`);
+      else if (config.roles[login]) report(at("rotation"), `alternating logins are named ${roleName}_a and ${roleName}_b, but ${login} is already a declared role`);
+    }
+    if (r.connectionLimit !== undefined && r.connectionLimit >= 0 && r.connectionLimit < 2 && r.services.length > 0) {
+      report(at("connectionLimit"), `an alternating role splits its limit between two logins: expected at least 2, got ${r.connectionLimit}`);
+    }
+    if (generationOf(config.passwordRotation) === undefined) {
+      report(["passwordRotation"], `role ${roleName} alternates its logins, so the marker is a generation: expected a whole number, got "${config.passwordRotation}"`);
+    }
   }
 }
 
@@ -324,6 +369,8 @@ function checkGroupRole(r: RoleConfig, at: (...path: Issue["path"]) => Issue["pa
   }
   if (r.services.length > 0) report(at("services"), "a group (login: false) takes no services: services connect as login roles");
   if (r.memberOf.length > 0) report(at("memberOf"), "groups do not nest in fleetdb: list the groups on each login role");
+  if (Object.keys(r.databaseSettings).length > 0) report(at("databaseSettings"), "a group (login: false) takes no settings: PostgreSQL applies role settings at login only");
+  if (r.rotation !== "single") report(at("rotation"), "a group (login: false) has no password to rotate");
   if (r.access === undefined) report(at("access"), "a group needs access: owner, readwrite or read");
 }
 

@@ -22,6 +22,8 @@ export interface PlanStep {
   urn: string;
   type: string;
   name: string;
+  /** For fleetdb's dynamic resources: what they are (role-setting, superuser-password). */
+  kind?: string;
   /** The database its statements run in (the provider connects there). */
   database: string;
   statements: PlanStatement[];
@@ -54,6 +56,7 @@ export const DIFFERENCES = {
   "create-database": "CREATE DATABASE runs on its own (it cannot run in a transaction), guarded with psql's \\if so it runs only when the database is missing",
   "schema-owner": "both branches of the provider's create: CREATE SCHEMA IF NOT EXISTS for a missing schema, ALTER SCHEMA … OWNER TO for an existing one",
   extension: "on a server without the extension (plain PostgreSQL) a NOTICE says so instead of failing",
+  "superuser-password": "the superuser's password is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
 } as const;
 export type Difference = keyof typeof DIFFERENCES;
 

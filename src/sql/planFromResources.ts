@@ -4,6 +4,7 @@ import { defaultPrivilegesStatements } from "./defaultPrivilegesStatements";
 import { databaseStatements, extensionStatements, schemaStatements } from "./databaseStatements";
 import { grantStatements } from "./grantStatements";
 import { statement, type Difference, type Plan, type PlanResource, type PlanStatement, type PlanStep, type RenderContext } from "./plan";
+import { roleSettingStatement } from "./roleSettingStatements";
 import { roleName, roleStatements } from "./roleStatements";
 
 type Rendered = { statements: PlanStatement[]; differences: Difference[] };
@@ -29,6 +30,9 @@ export const RENDERERS: Record<string, Renderer> = {
   "postgresql:index/schema:Schema": { rank: 4, database: inItsDatabase, render: schemaStatements },
   "postgresql:index/grant:Grant": { rank: 5, database: inItsDatabase, render: grantStatements },
   "postgresql:index/defaultPrivileges:DefaultPrivileges": { rank: 6, database: inItsDatabase, render: defaultPrivilegesStatements },
+  // fleetdb's dynamic resources: role settings are cluster-wide catalog rows, written from the provider's database.
+  "fleetdb:dynamic:role-setting": { rank: 7, database: inProviderDatabase, render: roleSettingPlan },
+  "fleetdb:dynamic:superuser-password": { rank: 0, database: inProviderDatabase, render: () => ({ statements: [], differences: ["superuser-password"] }) },
 };
 
 const PROVIDER_TYPE = "pulumi:providers:postgresql";
@@ -52,7 +56,8 @@ export function planFromResources(resources: readonly (PlanResource & { outputs?
   const steps = applyOrder(planned).map((resource): PlanStep => {
     const renderer = RENDERERS[rendererKey(resource)]!;
     const { statements, differences } = renderer.render(resource, context);
-    return { urn: resource.urn, type: resource.type, name: resource.name, database: renderer.database(resource, context), statements, differences };
+    const kind = isPlannedDynamic(resource) ? String(resource.inputs.fleetdbKind) : undefined;
+    return { urn: resource.urn, type: resource.type, name: resource.name, kind, database: renderer.database(resource, context), statements, differences };
   });
   return { providerDatabase, providerUsername, steps };
 }
@@ -82,6 +87,15 @@ function applyOrder(resources: readonly PlanResource[]): PlanResource[] {
     for (const pending of waitingOn.values()) pending.delete(next.urn);
   }
   return ordered;
+}
+
+/** RoleSetting: the same ALTER ROLE … [IN DATABASE …] SET the dynamic provider sends. */
+function roleSettingPlan(resource: PlanResource): Rendered {
+  const { role, database, setting, value } = resource.inputs;
+  return {
+    statements: [statement(roleSettingStatement(escapeIdentifier, { role: String(role), database: typeof database === "string" ? database : undefined, setting: String(setting), value: Number(value) }))],
+    differences: [],
+  };
 }
 
 /** postgresql.GrantRole: REVOKE, then GRANT [WITH ADMIN OPTION] (every field forces a replacement). */

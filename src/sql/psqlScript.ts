@@ -41,7 +41,12 @@ export function psqlScript(plan: Plan, header: string[] = []): string {
       lines.push(`\\connect ${escapeIdentifier(step.database)}`);
       current = step.database;
     }
-    lines.push(`-- ${step.type} ${step.name}${step.differences.length > 0 ? ` [${step.differences.join("] [")}]` : ""}`);
+    const what = step.kind ? `${step.type} (fleetdb ${step.kind})` : step.type;
+    lines.push(`-- ${what} ${step.name}${step.differences.length > 0 ? ` [${step.differences.join("] [")}]` : ""}`);
+    if (step.statements.length === 0) {
+      lines.push("-- (nothing to run here)");
+      continue;
+    }
     const transactional = step.statements.every((statement) => statement.transactional);
     if (transactional) lines.push("BEGIN;");
     for (const statement of step.statements) lines.push(renderStatement(statement));

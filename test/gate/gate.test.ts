@@ -53,13 +53,14 @@ describe("clean stacks exit 0", () => {
     ]) {
       expect(stdout).toMatch(new RegExp(`│ ${policy} +│ ${level} +│ ${status} `));
     }
-    expect(stdout).toMatch(/│ total +│ +98 │ of max_connections 100/);
-    expect(stdout).toContain("[███████████████████████████████████████░] 98/100 slots, 2 left");
+    expect(stdout).toMatch(/│ total +│ +99 │ of max_connections 100/);
+    expect(stdout).toMatch(/│ deployer \(dynamic\) +│ deployer +│ +1 │ fleetdb dynamic resources, one connection at a time/);
+    expect(stdout).toContain("[████████████████████████████████████████] 99/100 slots, 1 left");
   });
 
   test("--json carries the same verdict and the budget", () => {
     const report = JSON.parse(results.prodJson!.stdout);
-    expect(report).toMatchObject({ stack: "prod", passed: true, pack: { name: "fleetdb-guardrails" }, budget: { total: 98, maxConnections: 100, headroom: 2 } });
+    expect(report).toMatchObject({ stack: "prod", passed: true, pack: { name: "fleetdb-guardrails" }, budget: { total: 99, maxConnections: 100, headroom: 1 } });
     expect(report.policies.map((policy: { name: string; status: string }) => `${policy.name}:${policy.status}`)).toEqual([
       "no-superuser-app-roles:pass",
       "connection-budget:pass",
@@ -86,7 +87,7 @@ describe("policy violations exit 1 and name the policy", () => {
     const { code, stdout } = results.overBudget!;
     expect(code).toBe(1);
     expect(stdout).toMatch(/│ connection-budget +│ mandatory +│ violation/);
-    expect(stdout).toContain("connections over budget: 35 of max_connections 30 (5 over)");
+    expect(stdout).toContain("connections over budget: 36 of max_connections 30 (6 over)");
     expect(stdout).toContain("FAIL: 1 mandatory policy violated; pulumi preview --policy-pack policies would fail");
   });
 

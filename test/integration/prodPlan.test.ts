@@ -173,17 +173,25 @@ describe("attributes and settings", () => {
     expect(Object.fromEntries(rows.map((row) => [row.rolname, row.rolconnlimit]))).toEqual({ cron_app: 5, dashboard_app: 8, gateway_app: 15, tracksolid_owner: 30 });
   });
 
-  test.each<[LoginRole, string, string]>([
-    ["tracksolid_owner", "0", "10min"],
-    ["dashboard_app", "30s", "1min"],
-    ["gateway_app", "15s", "1min"],
-    ["cron_app", "5min", "5min"],
-  ])("a fresh session of %s: statement_timeout %s, idle_in_transaction_session_timeout %s", async (role, statementTimeout, idleInTransaction) => {
+  test.each<[LoginRole, string, string, string, string]>([
+    ["tracksolid_owner", "0", "10min", "1min", "0"],
+    ["dashboard_app", "30s", "1min", "5s", "0"],
+    ["gateway_app", "15s", "1min", "5s", "0"],
+    ["cron_app", "5min", "5min", "10s", "0"],
+  ])("a fresh session of %s: statement_timeout %s, idle_in_transaction_session_timeout %s, lock_timeout %s, idle_session_timeout %s", async (role, ...expected) => {
     const client = new Client(stack.login(role));
     await client.connect();
-    const { rows } = await client.query("SELECT current_setting('statement_timeout') AS s, current_setting('idle_in_transaction_session_timeout') AS i");
+    const settings = ["statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout", "idle_session_timeout"];
+    const { rows } = await client.query("SELECT name, setting, unit, current_setting(name) AS shown FROM pg_settings WHERE name = ANY($1)", [settings]);
     await client.end();
-    expect(rows[0]).toEqual({ s: statementTimeout, i: idleInTransaction });
+    expect(settings.map((name) => rows.find((row) => row.name === name)!.shown)).toEqual(expected);
+  });
+
+  test("lock_timeout and idle_session_timeout are stored per role, idle_session_timeout as an explicit 0", async () => {
+    const rows = await stack.server.query<{ rolname: string; setconfig: string[] }>(
+      "SELECT r.rolname, s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE s.setdatabase = 0 AND r.rolname = 'gateway_app'",
+    );
+    expect(rows[0]!.setconfig.sort()).toEqual(["idle_in_transaction_session_timeout=60000", "idle_session_timeout=0", "lock_timeout=5000", "search_path=DEFAULT", "statement_timeout=15000"].filter((entry) => entry !== "search_path=DEFAULT"));
   });
 
   test("the server stored SCRAM verifiers; the plan itself never set a password", async () => {

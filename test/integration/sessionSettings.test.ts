@@ -7,6 +7,7 @@ let stack: AppliedStack;
 
 beforeAll(async () => {
   stack = await applyStack({ configFile: "test/fixtures/short-timeouts.yaml" });
+  await stack.server.query("SET ROLE app_owner; CREATE TABLE app.items (id int); RESET ROLE", "app_db");
 }, 240_000);
 
 afterAll(async () => {
@@ -21,11 +22,37 @@ async function session(role: string): Promise<{ client: Client; errors: Error[] 
   return { client, errors };
 }
 
-test("a fresh session reports the stack's statement_timeout and idle_in_transaction_session_timeout", async () => {
+test("a fresh session reports all four settings the stack sets; the IN DATABASE lock_timeout wins in its database", async () => {
   const { client } = await session("reader_app");
-  const { rows } = await client.query("SELECT current_setting('statement_timeout') AS s, current_setting('idle_in_transaction_session_timeout') AS i");
+  const { rows } = await client.query(
+    "SELECT current_setting('statement_timeout') AS s, current_setting('idle_in_transaction_session_timeout') AS i, current_setting('lock_timeout') AS l, current_setting('idle_session_timeout') AS d",
+  );
   await client.end();
-  expect(rows[0]).toEqual({ s: "300ms", i: "500ms" });
+  expect(rows[0]).toEqual({ s: "300ms", i: "500ms", l: "150ms", d: "700ms" });
+  const elsewhere = new Client({ ...stack.login("reader_app"), database: "postgres" });
+  await stack.server.query("GRANT CONNECT ON DATABASE postgres TO reader_app");
+  await elsewhere.connect();
+  const { rows: other } = await elsewhere.query("SELECT current_setting('lock_timeout') AS l");
+  await elsewhere.end();
+  await stack.server.query("REVOKE CONNECT ON DATABASE postgres FROM reader_app");
+  expect(other[0].l).toBe("250ms");
+});
+
+test("a lock wait over lock_timeout is cancelled", async () => {
+  const holder = await stack.server.connect("app_db");
+  await holder.query("BEGIN; LOCK TABLE app.items IN ACCESS EXCLUSIVE MODE");
+  const { client } = await session("reader_app");
+  await expect(client.query("SELECT * FROM app.items")).rejects.toThrow("canceling statement due to lock timeout");
+  await client.end();
+  await holder.query("ROLLBACK");
+  await holder.end();
+});
+
+test("an idle session over idle_session_timeout is terminated", async () => {
+  const { client, errors } = await session("reader_app");
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect(errors.map((error) => error.message)).toContain("terminating connection due to idle-session timeout");
+  await client.end().catch(() => undefined);
 });
 
 test("a statement over its timeout is cancelled", async () => {
@@ -38,7 +65,7 @@ test("an idle-in-transaction session is terminated", async () => {
   const { client, errors } = await session("reader_app");
   await client.query("BEGIN");
   await client.query("SELECT 1");
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await new Promise((resolve) => setTimeout(resolve, 650));
   const next = await client.query("SELECT 1").then(
     () => "ok",
     (error: Error) => error.message,

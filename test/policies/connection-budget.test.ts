@@ -108,6 +108,17 @@ describe("connection-budget", () => {
     ]);
   });
 
+  test("fleetdb's dynamic resources add one connection (they run one at a time); anyone else's are not counted", async () => {
+    const withDynamic = [
+      ...prodLike({ unmanaged: [{ name: "others", slots: 30 }] }),
+      { type: "pulumi-nodejs:dynamic:Resource", name: "admin-superuser-password", props: { fleetdbKind: "superuser-password" } },
+      { type: "pulumi-nodejs:dynamic:Resource", name: "gateway_app-setting-lock_timeout", props: { fleetdbKind: "role-setting" } },
+    ];
+    expect((await runStackPolicy(connectionBudget, withDynamic)).violations[0]).toMatch(/^connections over budget: 101 of max_connections 100 \(1 over\)/);
+    const foreign = [...prodLike({ unmanaged: [{ name: "others", slots: 30 }] }), { type: "pulumi-nodejs:dynamic:Resource", name: "theirs", props: {} }];
+    expect(await runStackPolicy(connectionBudget, foreign)).toEqual({ violations: [] });
+  });
+
   test("no unmanaged output: none are counted", async () => {
     expect(await runStackPolicy(connectionBudget, prodLike({ unmanaged: undefined, limits: { tracksolid_owner: 30, dashboard_app: 8, gateway_app: 15, cron_app: 33 } }))).toEqual({ violations: [] });
   });

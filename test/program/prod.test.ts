@@ -86,7 +86,7 @@ describe("roles", () => {
     for (const password of passwords) {
       expect(password.inputs).toMatchObject({ length: 32, special: false, keepers: { rotation: "2026-11-22" } });
     }
-    const salts = ofType(run, TYPES.bytes);
+    const salts = ofType(run, TYPES.bytes).filter((salt) => salt.name !== "superuser-salt");
     expect(salts.map((salt) => [salt.name, salt.inputs.length, salt.inputs.keepers])).toEqual(
       Object.keys(loginLimits).map((name) => [`${name}-salt`, 16, { rotation: "2026-11-22" }]),
     );
@@ -282,13 +282,15 @@ describe("components", () => {
     for (const component of run.resources.filter((resource) => resource.type.startsWith("fleetdb:"))) expect(component.inputs, component.name).toEqual({});
   });
 
-  test("each app role component holds exactly its password, salt and role", () => {
+  test("each app role component holds exactly its password, salt, role and the two settings the provider cannot set", () => {
     const role = named(run, "fleetdb:role:AppRole", "gateway_app");
-    expect(descendants(run, role.urn).map((child) => `${child.type} ${child.name}`)).toEqual([
+    expect(descendants(run, role.urn).map((child) => `${child.type} ${child.name}`).sort()).toEqual([
+      `${TYPES.role} gateway_app-role`,
       `${TYPES.bytes} gateway_app-salt`,
       `${TYPES.password} gateway_app-password`,
-      `${TYPES.role} gateway_app-role`,
-    ]);
+      `${TYPES.dynamic} gateway_app-setting-idle_session_timeout`,
+      `${TYPES.dynamic} gateway_app-setting-lock_timeout`,
+    ].sort());
   });
 });
 
@@ -312,23 +314,27 @@ describe("outputs", () => {
 
   test("poolSizes, serviceRoles, roleNames and the admin endpoint", () => {
     expect(run.outputs.poolSizes).toEqual({ webhook_receiver: 10, ingest_worker: 10, worker: 8, dashboard_api: 6, gateway: 12, cron: 4 });
+    const same = (role: string) => ({ role, login: role });
     expect(run.outputs.serviceRoles).toEqual({
-      webhook_receiver: "tracksolid_owner",
-      ingest_worker: "tracksolid_owner",
-      worker: "tracksolid_owner",
-      dashboard_api: "dashboard_app",
-      gateway: "gateway_app",
-      cron: "cron_app",
+      webhook_receiver: same("tracksolid_owner"),
+      ingest_worker: same("tracksolid_owner"),
+      worker: same("tracksolid_owner"),
+      dashboard_api: same("dashboard_app"),
+      gateway: same("gateway_app"),
+      cron: same("cron_app"),
     });
-    expect(run.outputs.roleNames).toEqual({ login: Object.keys(loginLimits), groups: ["ts_read", "fleet_owner", "fp_rw"] });
+    expect(run.outputs.roleNames).toEqual({
+      login: Object.fromEntries(Object.keys(loginLimits).map((role) => [role, [role]])),
+      groups: ["ts_read", "fleet_owner", "fp_rw"],
+    });
     expect(run.outputs.adminEndpoint).toEqual({ host: "$PGHOST", port: "$PGPORT", database: "postgres", username: "postgres", sslmode: "disable" });
   });
 
-  test("the connection budget: 58 managed + 28 unmanaged + 9 deployer + 3 reserved = 98 of 100", () => {
+  test("the connection budget: 58 managed + 28 unmanaged + 9 + 1 deployer + 3 reserved = 99 of 100", () => {
     const budget = run.outputs.connectionBudget as { total: number; headroom: number; fits: boolean; lines: { kind: string; slots: number }[] };
     const sum = (kind: string) => budget.lines.filter((line) => line.kind === kind).reduce((total, line) => total + line.slots, 0);
-    expect([sum("role"), sum("unmanaged"), sum("deployer"), sum("reserved")]).toEqual([58, 28, 9, 3]);
-    expect(budget).toMatchObject({ total: 98, headroom: 2, fits: true });
+    expect([sum("role"), sum("unmanaged"), sum("deployer"), sum("reserved")]).toEqual([58, 28, 10, 3]);
+    expect(budget).toMatchObject({ total: 99, headroom: 1, fits: true });
     expect(run.outputs.unmanagedConnections).toEqual([
       { name: "reporting_refresher", slots: 4, detail: "refreshes reporting views" },
       { name: "bi_reader", slots: 6, detail: "read-only BI login" },
@@ -341,3 +347,50 @@ describe("outputs", () => {
     expect(computeBudget(budgetFromResources(stackView(run), 100).input)).toEqual(run.outputs.connectionBudget);
   });
 });
+
+describe("settings the provider cannot set, and the superuser's password", () => {
+  const settings = () => ofType(run, TYPES.dynamic).filter((resource) => resource.inputs.fleetdbKind === "role-setting");
+
+  test("lock_timeout and idle_session_timeout for every login role, as fleetdb RoleSettings in ms (0 is a value)", () => {
+    expect(sorted(settings().map((s) => `${s.inputs.role} ${s.inputs.setting}=${s.inputs.value}`))).toEqual(
+      sorted([
+        "tracksolid_owner lock_timeout=60000",
+        "tracksolid_owner idle_session_timeout=0",
+        "dashboard_app lock_timeout=5000",
+        "dashboard_app idle_session_timeout=0",
+        "gateway_app lock_timeout=5000",
+        "gateway_app idle_session_timeout=0",
+        "cron_app lock_timeout=10000",
+        "cron_app idle_session_timeout=0",
+      ]),
+    );
+  });
+
+  test("each carries the admin login as a secret, waits for its role, and they run one at a time", () => {
+    const all = settings();
+    for (const setting of all) {
+      expect(setting.secretInputs).toContain("admin");
+      expect(setting.inputs.admin).toMatchObject({ user: "postgres", database: "postgres", sslmode: "disable", password: mockPassword("superuser-generated") });
+      expect(setting.options.deleteBeforeReplace).toBe(true);
+      const role = ofType(run, TYPES.role).find((r) => r.inputs.name === setting.inputs.role)!;
+      expect(setting.dependencies).toContain(role.urn);
+    }
+    all.slice(1).forEach((setting, index) => expect(setting.dependencies, setting.name).toContain(all[index]!.urn));
+  });
+
+  test("the superuser's password is set by the stack before the provider logs in with it", () => {
+    const [superuser] = ofType(run, TYPES.dynamic).filter((resource) => resource.inputs.fleetdbKind === "superuser-password");
+    expect(superuser!.name).toBe("admin-superuser-password");
+    expect(superuser!.secretInputs.sort()).toEqual(["password", "verifier"]);
+    expect(String(superuser!.inputs.verifier)).toMatch(/^SCRAM-SHA-256\$4096:/);
+    expect(superuser!.inputs.admin).toEqual({ database: "postgres", user: "postgres", sslmode: "disable", connectTimeoutSeconds: 15 });
+    expect(superuser!.dependencies).toContain(named(run, TYPES.container, "timescale-container").urn);
+    expect(named(run, TYPES.provider, "admin-provider").dependencies).toContain(superuser!.urn);
+  });
+
+  test("no superuser marker and no configured password: the generated one, keyed to 'initial'", () => {
+    expect(named(run, TYPES.password, "superuser-generated").inputs.keepers).toEqual({ rotation: "initial" });
+    expect(named(run, TYPES.bytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "initial" });
+  });
+});
+

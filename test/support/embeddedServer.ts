@@ -19,6 +19,8 @@ export interface TestServer {
   psql(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
   /** postgres://superuser:…@127.0.0.1:port/postgres */
   url: string;
+  /** Everything the server wrote to its log so far (statements too, with log_statement=all). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startServer(settings: Record<string, string | number> = {}
     port,
     superuser,
     url: `postgres://${superuser.user}:${encodeURIComponent(superuser.password)}@127.0.0.1:${port}/postgres`,
+    log: () => logs.join(""),
     config,
     connect,
     async query(sql, database) {

@@ -16,6 +16,7 @@ export const TYPES = {
   image: "docker:index/remoteImage:RemoteImage",
   password: "random:index/randomPassword:RandomPassword",
   bytes: "random:index/randomBytes:RandomBytes",
+  dynamic: "pulumi-nodejs:dynamic:Resource",
 } as const;
 
 /** Runs index.ts under mocks with Pulumi.<stack>.yaml (as a completed update, so computed values are known). */

@@ -207,6 +207,36 @@ const rejections: [string, Change, string[]][] = [
     ['fleetdb:budget.unmanaged.backups.databases[1]: database "warehouse" is not declared (declared: postgres, tracksolid_db, fleet_platform)'],
   ],
   ["an empty rotation marker", (v) => (v.passwordRotation = ""), ["fleetdb:passwordRotation: Too small: expected string to have >=1 characters"]],
+  [
+    "an IN DATABASE statement_timeout, which would override the provider's role-level value",
+    (v) => (v.roles.gateway_app.databaseSettings = { fleet_platform: { statement_timeout: "1s", lock_timeout: "2s" } }),
+    ["fleetdb:roles.gateway_app.databaseSettings.fleet_platform.statement_timeout: statement_timeout is managed by postgresql.Role at role level; an IN DATABASE value would override it there: set it under settings"],
+  ],
+  [
+    "IN DATABASE settings for an undeclared database",
+    (v) => (v.roles.gateway_app.databaseSettings = { warehouse: { lock_timeout: "2s" } }),
+    ['fleetdb:roles.gateway_app.databaseSettings.warehouse: database "warehouse" is not declared (declared: tracksolid_db, fleet_platform)'],
+  ],
+  [
+    "alternating logins with a marker that is not a generation",
+    (v) => (v.roles.cron_app.rotation = "alternating"),
+    [
+      "fleetdb:roles.cron_app.services: the pool sizes of cron add up to 4, over one alternating login's share 2 (connectionLimit 5 split in two): lower a poolSize or raise the limit",
+      'fleetdb:passwordRotation: role cron_app alternates its logins, so the marker is a generation: expected a whole number, got "2026-11-22"',
+    ],
+  ],
+  [
+    "alternating logins whose names are taken",
+    (v) => {
+      v.passwordRotation = "3";
+      v.roles.cron_app.rotation = "alternating";
+      v.services.cron.poolSize = 2;
+      v.roles.cron_app_b = { login: false, database: "fleet_platform", access: "read" };
+    },
+    ["fleetdb:roles.cron_app.rotation: alternating logins are named cron_app_a and cron_app_b, but cron_app_b is already a declared role"],
+  ],
+  ["a group with a rotation mode", (v) => (v.roles.fp_rw.rotation = "alternating"), ["fleetdb:roles.fp_rw.rotation: a group (login: false) has no password to rotate"]],
+  ["an empty superuser marker", (v) => (v.superuserPasswordRotation = ""), ["fleetdb:superuserPasswordRotation: Too small: expected string to have >=1 characters"]],
   ["a secret that is not text", (v) => (v.superuserPassword = 42), ["fleetdb:superuserPassword: invalid secret value (invalid_type); the value is not shown"]],
 ];
 
@@ -247,6 +277,12 @@ describe("values the schema accepts on purpose", () => {
     ["an over-budget stack (the policy pack rejects it)", (v) => (v.budget.unmanaged.admin_tools.slots = 90)],
     ["an image pinned by digest", (v) => (v.server.image = `timescale/timescaledb:2.26.0-pg16@sha256:${"a".repeat(64)}`)],
     ["a HA image tag", (v) => (v.server.image = "timescale/timescaledb-ha:pg16.6-ts2.17.2")],
+    ["alternating logins with a generation marker and pools within one login's share", (v) => {
+      v.passwordRotation = "7";
+      v.roles.gateway_app.rotation = "alternating";
+      v.services.gateway.poolSize = 7;
+    }],
+    ["IN DATABASE lock_timeout and idle_session_timeout (0 = off)", (v) => (v.roles.dashboard_app.databaseSettings = { tracksolid_db: { lock_timeout: "1s", idle_session_timeout: 0 } })],
   ])("%s", (_case, change) => {
     expect(problemsOf(prodWith(change))).toEqual([]);
   });

@@ -14,6 +14,7 @@ const brief: BudgetInput = {
   ],
   unmanaged: [{ name: "others", slots: 28 }],
   deployers: [{ provider: "admin-provider", maxConnections: 2, otherDatabases: 3 }],
+  dynamicConnections: 0,
 };
 
 describe("deployerShare", () => {

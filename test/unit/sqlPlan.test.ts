@@ -8,6 +8,8 @@ import { roleStatements } from "../../src/sql/roleStatements";
 import { grantStatements } from "../../src/sql/grantStatements";
 import { defaultPrivilegesStatements } from "../../src/sql/defaultPrivilegesStatements";
 import { databaseStatements, extensionStatements, schemaStatements } from "../../src/sql/databaseStatements";
+import { escapeIdentifier } from "pg";
+import { roleSettingStatement, settingFrom } from "../../src/sql/roleSettingStatements";
 
 const context: RenderContext = { providerDatabase: "postgres", providerUsername: "postgres", plannedRoles: new Set(["gateway_app", "fp_rw"]) };
 const resource = (type: string, name: string, inputs: Record<string, unknown>, dependencies: string[] = []): PlanResource => ({
@@ -131,6 +133,50 @@ describe("databases, schemas, extensions", () => {
     expect(guard).toContain("IF EXISTS (SELECT FROM pg_catalog.pg_available_extensions WHERE name = 'timescaledb') THEN");
     expect(guard).toContain('CREATE EXTENSION IF NOT EXISTS "timescaledb" CASCADE;');
     expect(guard).toContain("RAISE NOTICE 'extension timescaledb is not available on this server: skipped';");
+  });
+});
+
+describe("role settings (fleetdb's RoleSetting resource)", () => {
+  test.each<[Parameters<typeof roleSettingStatement>[1], string]>([
+    [{ role: "gateway_app", setting: "lock_timeout", value: 5000 }, 'ALTER ROLE "gateway_app" SET "lock_timeout" = 5000'],
+    [{ role: "gateway_app", setting: "idle_session_timeout", value: 0 }, 'ALTER ROLE "gateway_app" SET "idle_session_timeout" = 0'],
+    [{ role: "gateway_app", database: "fleet_platform", setting: "lock_timeout", value: 1000 }, 'ALTER ROLE "gateway_app" IN DATABASE "fleet_platform" SET "lock_timeout" = 1000'],
+    [{ role: "gateway_app", database: "fleet_platform", setting: "lock_timeout" }, 'ALTER ROLE "gateway_app" IN DATABASE "fleet_platform" RESET "lock_timeout"'],
+    [{ role: 'x"; DROP ROLE postgres; --', database: "d'b", setting: "lock_timeout", value: 1 }, 'ALTER ROLE "x""; DROP ROLE postgres; --" IN DATABASE "d\'b" SET "lock_timeout" = 1'],
+  ])("%j", (target, sql) => {
+    expect(roleSettingStatement(escapeIdentifier, target)).toBe(sql);
+  });
+
+  test("a value that is not whole milliseconds never reaches SQL", () => {
+    expect(() => roleSettingStatement(escapeIdentifier, { role: "r", setting: "lock_timeout", value: 1.5 })).toThrow("role setting lock_timeout: expected a whole number of ms, got 1.5");
+    expect(() => roleSettingStatement(escapeIdentifier, { role: "r", setting: "lock_timeout", value: -1 })).toThrow("expected a whole number of ms, got -1");
+  });
+
+  test("settingFrom reads one entry of setconfig", () => {
+    expect(settingFrom(["search_path=DEFAULT", "lock_timeout=5s"], "lock_timeout")).toBe("5s");
+    expect(settingFrom(["lock_timeout_x=1"], "lock_timeout")).toBeUndefined();
+    expect(settingFrom(null, "lock_timeout")).toBeUndefined();
+  });
+
+  test("the plan renders a RoleSetting like every other resource, after its role, in the provider's database", () => {
+    const role = resource(ROLE, "r-role", { name: "r", login: true, connectionLimit: 1 });
+    const setting = resource("pulumi-nodejs:dynamic:Resource", "r-setting-lock_timeout", { fleetdbKind: "role-setting", role: "r", setting: "lock_timeout", value: 5000, admin: {} }, [role.urn]);
+    const plan = planFromResources([setting, role]);
+    expect(plan.steps.map((step) => [step.name, step.kind, step.database])).toEqual([
+      ["r-role", undefined, "postgres"],
+      ["r-setting-lock_timeout", "role-setting", "postgres"],
+    ]);
+    expect(plan.steps[1]!.statements.map((statement) => statement.sql)).toEqual(['ALTER ROLE "r" SET "lock_timeout" = 5000']);
+    expect(psqlScript(plan)).toContain('-- pulumi-nodejs:dynamic:Resource (fleetdb role-setting) r-setting-lock_timeout\nBEGIN;\nALTER ROLE "r" SET "lock_timeout" = 5000;\nCOMMIT;');
+  });
+
+  test("the superuser's password step shows in the plan with nothing to run", () => {
+    const plan = planFromResources([resource("pulumi-nodejs:dynamic:Resource", "admin-superuser-password", { fleetdbKind: "superuser-password" })]);
+    expect(psqlScript(plan)).toContain("-- pulumi-nodejs:dynamic:Resource (fleetdb superuser-password) admin-superuser-password [superuser-password]\n-- (nothing to run here)");
+  });
+
+  test("another team's dynamic resource is not ours to plan, so it is left out", () => {
+    expect(planFromResources([resource("pulumi-nodejs:dynamic:Resource", "theirs", {})]).steps).toEqual([]);
   });
 });
 

@@ -1,0 +1,127 @@
+// RoleSetting: ALTER ROLE … [IN DATABASE …] SET for the settings postgresql.Role has no field for, as a dynamic resource.
+import * as pulumi from "@pulumi/pulumi";
+import { parseDuration } from "../src/config/durations";
+import { connectAdmin, type AdminLogin } from "../src/dynamic/adminLogin";
+import { READ_ROLE_SETTING, roleSettingStatement, settingFrom } from "../src/sql/roleSettingStatements";
+
+/** The input every fleetdb dynamic resource carries, so plans, policies and tests can tell them apart. */
+export const ROLE_SETTING_KIND = "role-setting";
+
+/** Settings this resource may own: `user`-context timeouts postgresql.Role cannot set (ms, 0 = off). */
+export const ROLE_SETTING_ALLOW_LIST = ["lock_timeout", "idle_session_timeout"] as const;
+
+export interface RoleSettingInputs {
+  fleetdbKind: typeof ROLE_SETTING_KIND;
+  role: string;
+  /** Set: ALTER ROLE … IN DATABASE (overrides the role-level value in that database). */
+  database?: string;
+  setting: string;
+  /** Milliseconds; 0 is "off", a value like any other (removing the resource RESETs the setting). */
+  value: number;
+  /** Where and as whom to connect; the password is a secret and stays one in state. */
+  admin: AdminLogin;
+}
+
+export interface RoleSettingArgs {
+  role: pulumi.Input<string>;
+  database?: pulumi.Input<string>;
+  setting: (typeof ROLE_SETTING_ALLOW_LIST)[number];
+  value: pulumi.Input<number>;
+  admin: pulumi.Input<AdminLogin>;
+}
+
+/** Why a setting/value pair cannot be sent, or undefined. Runs in the program and again in the provider. */
+export function roleSettingProblem(setting: unknown, value: unknown): string | undefined {
+  if (!(ROLE_SETTING_ALLOW_LIST as readonly unknown[]).includes(setting)) {
+    return `setting ${String(setting)} is not one fleetdb manages (allowed: ${ROLE_SETTING_ALLOW_LIST.join(", ")})`;
+  }
+  const parsed = parseDuration(value);
+  if (!parsed.ok) return `${String(setting)}: ${parsed.problem}`;
+  return undefined;
+}
+
+function idOf(inputs: Pick<RoleSettingInputs, "role" | "database" | "setting">): string {
+  return `${inputs.role}/${inputs.database ?? "*"}/${inputs.setting}`;
+}
+
+/**
+ * The provider. Its code is serialized into the stack's state and run by the engine's dynamic-provider
+ * host, so `pg` is required inside the methods (connectAdmin) and nothing captures a module binding.
+ * The admin credential comes from the resource's own inputs (create, update) or state (read, delete):
+ * every `up` that changes the admin password updates each RoleSetting's stored credential, and
+ * connectAdmin falls back to PGPASSWORD for a refresh in the middle of a rotation.
+ */
+export const roleSettingProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: RoleSettingInputs, news: RoleSettingInputs) {
+    const problem = roleSettingProblem(news.setting, news.value);
+    return problem ? { inputs: news, failures: [{ property: "value", reason: problem }] } : { inputs: news };
+  },
+
+  async diff(_id: string, olds: RoleSettingInputs, news: RoleSettingInputs) {
+    const replaces = (["role", "database", "setting"] as const).filter((key) => (olds[key] ?? null) !== (news[key] ?? null));
+    const changes = replaces.length > 0 || olds.value !== news.value || JSON.stringify(olds.admin) !== JSON.stringify(news.admin);
+    // Same role/database/setting under a new resource: delete first, or the old one's RESET would undo it.
+    return { changes, replaces, deleteBeforeReplace: true };
+  },
+
+  async create(inputs: RoleSettingInputs) {
+    await applySetting(inputs, inputs.value);
+    return { id: idOf(inputs), outs: inputs };
+  },
+
+  async update(_id: string, _olds: RoleSettingInputs, news: RoleSettingInputs) {
+    await applySetting(news, news.value);
+    return { outs: news };
+  },
+
+  async delete(_id: string, props: RoleSettingInputs) {
+    await applySetting(props, undefined);
+  },
+
+  async read(id: string, props?: RoleSettingInputs) {
+    if (!props) throw new Error(`RoleSetting ${id} cannot be imported: declare it in the stack`);
+    const { client } = await connectAdmin(props.admin, [props.admin.password]);
+    try {
+      const { rows } = await client.query<{ setconfig: string[] | null }>(READ_ROLE_SETTING, [props.role, props.database ?? null]);
+      const text = settingFrom(rows[0]?.setconfig ?? null, props.setting);
+      // RESET by hand: gone. Changed by hand: the value the server has (the next `up` shows the diff).
+      if (text === undefined) return {};
+      const parsed = parseDuration(/^\d+$/.test(text) ? Number(text) : text);
+      return { id, props: { ...props, value: parsed.ok ? parsed.ms : text } };
+    } finally {
+      await client.end();
+    }
+  },
+};
+
+async function applySetting(target: RoleSettingInputs, value: number | undefined): Promise<void> {
+  if (value !== undefined) {
+    const problem = roleSettingProblem(target.setting, value);
+    if (problem) throw new Error(problem);
+  }
+  const { escapeIdentifier } = require("pg") as typeof import("pg");
+  const { client } = await connectAdmin(target.admin, [target.admin.password]);
+  try {
+    await client.query(roleSettingStatement(escapeIdentifier, { role: target.role, database: target.database, setting: target.setting, value }));
+  } finally {
+    await client.end();
+  }
+}
+
+/** One role setting in PostgreSQL, owned by this stack. */
+export class RoleSetting extends pulumi.dynamic.Resource {
+  declare readonly role: pulumi.Output<string>;
+  declare readonly setting: pulumi.Output<string>;
+  declare readonly value: pulumi.Output<number>;
+
+  constructor(name: string, args: RoleSettingArgs, opts?: pulumi.CustomResourceOptions) {
+    const problem = roleSettingProblem(args.setting, typeof args.value === "number" ? args.value : 0);
+    if (problem) throw new Error(`RoleSetting ${name}: ${problem}`);
+    super(
+      roleSettingProvider,
+      name,
+      { fleetdbKind: ROLE_SETTING_KIND, role: args.role, database: args.database, setting: args.setting, value: args.value, admin: pulumi.secret(args.admin) },
+      { ...opts, deleteBeforeReplace: true },
+    );
+  }
+}

@@ -1,0 +1,112 @@
+// SuperuserPassword: sets the superuser's password on the live server with the credential that works now, as a dynamic resource.
+import * as pulumi from "@pulumi/pulumi";
+import { connectAdmin, type AdminLogin } from "../src/dynamic/adminLogin";
+
+export const SUPERUSER_PASSWORD_KIND = "superuser-password";
+
+export interface SuperuserPasswordInputs {
+  fleetdbKind: typeof SUPERUSER_PASSWORD_KIND;
+  /** The admin endpoint (no password here: see the three below). */
+  admin: AdminLogin;
+  /** The password the superuser must have after this resource runs (a secret). */
+  password: string;
+  /** Its SCRAM-SHA-256 verifier, computed in the program with a salt kept in state (a secret): what the server is sent. */
+  verifier: string;
+  /** The live password of an existing data volume (fleetdb:superuserPassword), tried when nothing else works (a secret). */
+  bootstrapPassword?: string;
+}
+
+export interface SuperuserPasswordArgs {
+  admin: pulumi.Input<Omit<AdminLogin, "password">>;
+  password: pulumi.Input<string>;
+  verifier: pulumi.Input<string>;
+  bootstrapPassword?: pulumi.Input<string>;
+}
+
+/**
+ * create: log in with the bootstrap password (or the new one, on a fresh volume), send the verifier.
+ * update (the marker changed): log in with the password in state, which is the live one, send the new
+ * verifier, then prove the new password logs in; the engine then moves the postgresql provider to it.
+ * If an earlier apply died after the ALTER and before state was saved, the old password fails and the
+ * new one works: the update just confirms it. Nothing is ever sent in plaintext.
+ */
+export const superuserPasswordProvider: pulumi.dynamic.ResourceProvider = {
+  async diff(_id: string, olds: SuperuserPasswordInputs, news: SuperuserPasswordInputs) {
+    const replaces = olds.admin.user !== news.admin.user ? ["admin"] : [];
+    // bootstrapPassword only matters before the stack knows the live password: its changes are ignored.
+    const changes =
+      replaces.length > 0 ||
+      olds.password !== news.password ||
+      olds.verifier !== news.verifier ||
+      JSON.stringify({ ...olds.admin, password: undefined }) !== JSON.stringify({ ...news.admin, password: undefined }) ||
+      (olds as { loginWorks?: boolean }).loginWorks === false;
+    return { changes, replaces };
+  },
+
+  async create(inputs: SuperuserPasswordInputs) {
+    await setPassword(inputs, [inputs.bootstrapPassword, inputs.password]);
+    return { id: `superuser/${inputs.admin.user}`, outs: withoutBootstrap(inputs) };
+  },
+
+  async update(_id: string, olds: SuperuserPasswordInputs, news: SuperuserPasswordInputs) {
+    await setPassword(news, [olds.password, news.password, news.bootstrapPassword]);
+    return { outs: withoutBootstrap(news) };
+  },
+
+  async read(id: string, props?: SuperuserPasswordInputs) {
+    if (!props) throw new Error(`${id} cannot be imported: declare it in the stack`);
+    // A password cannot be read back; what can be checked is that the one in state still logs in.
+    let loginWorks = true;
+    try {
+      const { client } = await connectAdmin({ ...props.admin, password: undefined }, [props.password], { environmentFallback: false });
+      await client.end();
+    } catch {
+      loginWorks = false;
+    }
+    return { id, props: { ...props, loginWorks } };
+  },
+
+  async delete() {
+    // Removing the resource from the stack leaves the superuser's password as it is.
+  },
+};
+
+function withoutBootstrap(inputs: SuperuserPasswordInputs): SuperuserPasswordInputs {
+  const { bootstrapPassword: _unused, ...rest } = inputs;
+  return rest;
+}
+
+async function setPassword(target: SuperuserPasswordInputs, candidates: (string | undefined)[]): Promise<void> {
+  const { escapeIdentifier, escapeLiteral } = require("pg") as typeof import("pg");
+  if (!/^SCRAM-SHA-256\$\d+:[^$]+\$[^:]+:.+$/.test(target.verifier)) throw new Error("the superuser's new password must arrive as a SCRAM-SHA-256 verifier");
+  const { client, password } = await connectAdmin({ ...target.admin, password: undefined }, candidates);
+  try {
+    if (password !== target.password) await client.query(`ALTER ROLE ${escapeIdentifier(target.admin.user)} PASSWORD ${escapeLiteral(target.verifier)}`);
+  } finally {
+    await client.end();
+  }
+  // The old credential is not given up until the new one is proven to log in.
+  const { client: proof } = await connectAdmin({ ...target.admin, password: undefined }, [target.password], { environmentFallback: false });
+  await proof.end();
+}
+
+/** The superuser's password, set on the live server by the stack. */
+export class SuperuserPassword extends pulumi.dynamic.Resource {
+  /** The password that logs in now (a secret). */
+  declare readonly password: pulumi.Output<string>;
+
+  constructor(name: string, args: SuperuserPasswordArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      superuserPasswordProvider,
+      name,
+      {
+        fleetdbKind: SUPERUSER_PASSWORD_KIND,
+        admin: args.admin,
+        password: pulumi.secret(args.password),
+        verifier: pulumi.secret(args.verifier),
+        bootstrapPassword: args.bootstrapPassword === undefined ? undefined : pulumi.secret(args.bootstrapPassword),
+      },
+      opts,
+    );
+  }
+}
