@@ -6,8 +6,9 @@ import {
   AppDatabase,
   AppRole,
   DatabaseAccess,
-  GrantLanes,
+  SerialLanes,
   GroupRole,
+  RoleSettings,
   SchemaPrivileges,
   TimescaleServer,
   CONTAINER_PORT,
@@ -33,7 +34,7 @@ const admin = new AdminConnection("admin", {
   dependsOn: [server],
 });
 const provider = admin.provider;
-const lanes = new GrantLanes();
+const lanes = new SerialLanes();
 
 const roleEntries = Object.entries(config.roles);
 const groups = new Map(
@@ -46,7 +47,7 @@ const logins = new Map(
   [...layouts].map(([name, layout]) => {
     const role = config.roles[name]!;
     const memberOf = role.memberOf.map((group) => groups.get(group)!.role);
-    return [name, new AppRole(name, { role, layout, provider, groups: memberOf, adminLogin: admin.login, lanes })] as const;
+    return [name, new AppRole(name, { role, layout, provider, groups: memberOf })] as const;
   }),
 );
 const roleResource = (name: string) => (groups.get(name) ?? logins.get(name))!.role;
@@ -71,6 +72,10 @@ for (const [roleName, role] of roleEntries) {
     lanes,
     dependsOn: [databases.get(role.database)!, roleResource(roleName)],
   });
+}
+const databaseResources = new Map([...databases].map(([name, database]) => [name, database.database]));
+for (const [name, login] of logins) {
+  new RoleSettings(`${name}-settings`, { role: config.roles[name]!, sessionRoles: login.sessionRoles, adminLogin: admin.login, databases: databaseResources, lanes });
 }
 for (const [database, grants] of databaseGrants(config)) {
   const rolesHere = roleEntries.filter(([, role]) => role.database === database).map(([name]) => roleResource(name));

@@ -1,7 +1,6 @@
 // The superuser's password: the live one of an existing volume (config secret), or generated, rotated by its own marker.
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { scramSha256Verifier } from "../src/scram";
+import { generatedPassword, verifierOf } from "./generatedPassword";
 
 export interface AdminCredentialArgs {
   /** The live superuser password of an existing data volume (fleetdb:superuserPassword, a secret). */
@@ -9,9 +8,6 @@ export interface AdminCredentialArgs {
   /** fleetdb:superuserPasswordRotation. Unset: the superuser keeps its password; set or changed: a new generated one. */
   rotation?: string;
 }
-
-/** URL-safe generated passwords: letters and digits only, 32 characters (about 190 bits). */
-export const GENERATED_PASSWORD = { length: 32, special: false, upper: true, lower: true, numeric: true } as const;
 
 /** The rotation keeper before the superuser's marker is first set. */
 export const INITIAL_ROTATION = "initial";
@@ -26,13 +22,11 @@ export class AdminCredential extends pulumi.ComponentResource {
 
   constructor(name: string, args: AdminCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetdb:server:AdminCredential", name, {}, opts);
-    const keepers = { rotation: args.rotation ?? INITIAL_ROTATION };
-    const generated = new random.RandomPassword(`${name}-generated`, { ...GENERATED_PASSWORD, keepers }, { parent: this });
-    const salt = new random.RandomBytes(`${name}-salt`, { length: 16, keepers }, { parent: this });
+    const generated = generatedPassword(name, args.rotation ?? INITIAL_ROTATION, this);
     // Until the marker is set, a configured live password wins (adopting a server changes nothing).
-    const desired = args.rotation === undefined && args.configuredPassword ? args.configuredPassword : generated.result;
-    this.password = pulumi.secret(desired);
-    this.verifier = pulumi.secret(pulumi.all([desired, salt.base64]).apply(([password, saltBase64]) => scramSha256Verifier(password, saltBase64)));
+    const adopting = args.rotation === undefined && args.configuredPassword !== undefined;
+    this.password = pulumi.secret(adopting ? args.configuredPassword! : generated.password);
+    this.verifier = adopting ? verifierOf(args.configuredPassword!, generated.salt) : generated.verifier;
     this.bootstrapPassword = args.configuredPassword ? pulumi.secret(args.configuredPassword) : undefined;
     this.registerOutputs({ password: this.password, verifier: this.verifier });
   }

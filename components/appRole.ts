@@ -1,16 +1,11 @@
-// An application role services connect as: one login, or two alternating logins acting as one group; bounded,
-// nothing elevated, session defaults set, generated passwords sent only as SCRAM verifiers.
+// An application role services connect as: one login, or two alternating logins acting as one group;
+// bounded, nothing elevated, session defaults set, generated passwords sent only as SCRAM verifiers.
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { FLEETDB_MANAGED_SETTINGS, type RoleConfig, type RoleSettings } from "../src/config/schema";
-import type { AdminLogin } from "../src/dynamic/adminLogin";
-import type { LoginIdentity, RoleLayout } from "../src/loginIdentities";
+import type { RoleConfig } from "../src/config/schema";
+import type { RoleLayout } from "../src/loginIdentities";
 import { NO_ELEVATED_ATTRIBUTES } from "../src/roleAttributes";
-import { scramSha256Verifier } from "../src/scram";
-import { GENERATED_PASSWORD } from "./adminCredential";
-import { GrantLanes } from "./grantLanes";
-import { RoleSetting } from "./roleSetting";
+import { generatedPassword } from "./generatedPassword";
 
 export interface AppRoleArgs {
   /** The validated role config (login: true). */
@@ -21,18 +16,14 @@ export interface AppRoleArgs {
   provider: postgresql.Provider;
   /** Group roles it joins (Role.roles is the only membership mechanism: the provider re-applies it on every update). */
   groups: postgresql.Role[];
-  /** How RoleSetting resources log in (a secret). */
-  adminLogin: pulumi.Input<AdminLogin>;
-  /** Chains every RoleSetting of the stack: one admin connection at a time. */
-  lanes: GrantLanes;
 }
 
 export class AppRole extends pulumi.ComponentResource {
   /** The role grants, memberships and ownership refer to: the login, or the alternating logins' group. */
   readonly role: postgresql.Role;
   readonly roleName: pulumi.Output<string>;
-  /** Every login role this component declares. */
-  readonly logins: postgresql.Role[] = [];
+  /** Roles whose sessions start with this role's settings: every login, and an owner group that keeps LOGIN. */
+  readonly sessionRoles: { name: string; role: postgresql.Role }[] = [];
   /** The login the services connect as now. */
   readonly activeLogin: string;
   /** The active login's generated password (a secret); the server only ever sees SCRAM verifiers. */
@@ -47,8 +38,6 @@ export class AppRole extends pulumi.ComponentResource {
       statementTimeout: role.settings.statement_timeout ?? 0,
       idleInTransactionSessionTimeout: role.settings.idle_in_transaction_session_timeout ?? 0,
     };
-    const passwords = new Map<string, pulumi.Output<string>>();
-    const sessionRoles: [string, postgresql.Role][] = [];
 
     let group: postgresql.Role | undefined;
     if (layout.group) {
@@ -65,11 +54,12 @@ export class AppRole extends pulumi.ComponentResource {
         },
         { parent: this, provider, dependsOn: args.groups, protect },
       );
-      if (layout.group.login) sessionRoles.push([layout.group.name, group]);
+      if (layout.group.login) this.sessionRoles.push({ name: layout.group.name, role: group });
     }
 
+    const passwords = new Map<string, pulumi.Output<string>>();
     for (const identity of layout.logins) {
-      const { password, verifier } = generatedCredential(this, identity);
+      const { password, verifier } = generatedPassword(identity.name, identity.generation, this);
       passwords.set(identity.name, password);
       const memberOf = group ? [group] : args.groups;
       const login = new postgresql.Role(
@@ -87,50 +77,13 @@ export class AppRole extends pulumi.ComponentResource {
         },
         { parent: this, provider, dependsOn: memberOf, protect: protect && !layout.group },
       );
-      this.logins.push(login);
-      sessionRoles.push([identity.name, login]);
+      this.sessionRoles.push({ name: identity.name, role: login });
     }
 
-    for (const [roleName, resource] of sessionRoles) {
-      declareSettings(this, roleName, undefined, role.settings, resource, args);
-      for (const [database, settings] of Object.entries(role.databaseSettings)) declareSettings(this, roleName, database, settings, resource, args);
-    }
-
-    this.role = group ?? this.logins[0]!;
+    this.role = group ?? this.sessionRoles[0]!.role;
     this.roleName = this.role.name;
     this.activeLogin = layout.active.name;
     this.password = pulumi.secret(passwords.get(layout.active.name)!);
     this.registerOutputs({ roleName: this.roleName, activeLogin: this.activeLogin, password: this.password });
-  }
-}
-
-/**
- * A generated, URL-safe password and a random salt, both replaced when the login's generation changes.
- * A salt derived from the password would let an attacker skip the PBKDF2 iterations; a fresh salt per
- * apply would change the verifier every time.
- */
-function generatedCredential(parent: pulumi.Resource, identity: LoginIdentity): { password: pulumi.Output<string>; verifier: pulumi.Output<string> } {
-  const keepers = { rotation: identity.generation };
-  const password = new random.RandomPassword(`${identity.name}-password`, { ...GENERATED_PASSWORD, keepers }, { parent });
-  const salt = new random.RandomBytes(`${identity.name}-salt`, { length: 16, keepers }, { parent });
-  const verifier = pulumi.secret(pulumi.all([password.result, salt.base64]).apply(([plaintext, saltBase64]) => scramSha256Verifier(plaintext, saltBase64)));
-  return { password: password.result, verifier };
-}
-
-/** RoleSetting resources for the settings postgresql.Role has no field for, in one lane across the stack. */
-function declareSettings(parent: AppRole, roleName: string, database: string | undefined, settings: RoleSettings, role: postgresql.Role, args: AppRoleArgs): void {
-  const lane = "role-settings";
-  for (const setting of FLEETDB_MANAGED_SETTINGS) {
-    const value = settings[setting];
-    if (value === undefined) continue;
-    const name = database ? `${roleName}-setting-${database}-${setting}` : `${roleName}-setting-${setting}`;
-    args.lanes.push(
-      lane,
-      new RoleSetting(
-        name,
-        { role: role.name, database, setting: setting as "lock_timeout" | "idle_session_timeout", value, admin: args.adminLogin },
-        { parent, dependsOn: [role, ...args.lanes.tail(lane)] },
-      ),
-    );
   }
 }

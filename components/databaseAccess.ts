@@ -2,7 +2,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseGrant } from "../src/privilegeMatrix";
-import { GrantLanes } from "./grantLanes";
+import { SerialLanes } from "./serialLanes";
 
 export interface DatabaseAccessArgs {
   /** The database name (an application database, or postgres / template1). */
@@ -12,7 +12,7 @@ export interface DatabaseAccessArgs {
   /** The provider every postgresql resource is passed explicitly. */
   provider: postgresql.Provider;
   /** Serializes grants on the same database row. */
-  lanes: GrantLanes;
+  lanes: SerialLanes;
   /** What must exist first: the database and the roles that get access through these grants. */
   dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -22,7 +22,7 @@ export class DatabaseAccess extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetdb:database:DatabaseAccess", name, {}, opts);
-    const lane = GrantLanes.database(args.database);
+    const lane = SerialLanes.database(args.database);
     this.grants = args.grants.map((grant) =>
       args.lanes.push(
         lane,

@@ -2,13 +2,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseDuration } from "../src/config/durations";
 import { connectAdmin, type AdminLogin } from "../src/dynamic/adminLogin";
+import { FLEETDB_MANAGED_SETTINGS, type FleetdbManagedSetting } from "../src/roleSettingNames";
 import { READ_ROLE_SETTING, roleSettingStatement, settingFrom } from "../src/sql/roleSettingStatements";
 
 /** The input every fleetdb dynamic resource carries, so plans, policies and tests can tell them apart. */
 export const ROLE_SETTING_KIND = "role-setting";
 
-/** Settings this resource may own: `user`-context timeouts postgresql.Role cannot set (ms, 0 = off). */
-export const ROLE_SETTING_ALLOW_LIST = ["lock_timeout", "idle_session_timeout"] as const;
 
 export interface RoleSettingInputs {
   fleetdbKind: typeof ROLE_SETTING_KIND;
@@ -23,17 +22,22 @@ export interface RoleSettingInputs {
 }
 
 export interface RoleSettingArgs {
+  /** The role whose sessions get the setting. */
   role: pulumi.Input<string>;
-  database?: pulumi.Input<string>;
-  setting: (typeof ROLE_SETTING_ALLOW_LIST)[number];
-  value: pulumi.Input<number>;
+  /** Set: only sessions in this database (ALTER ROLE … IN DATABASE). */
+  database?: string;
+  /** One of the settings postgresql.Role cannot set (the allow-list: lock_timeout, idle_session_timeout). */
+  setting: FleetdbManagedSetting;
+  /** Milliseconds, 0 to 2147483647; 0 is "off", not a reset. */
+  value: number;
+  /** How to log in as the admin (made a secret: it holds the superuser's password). */
   admin: pulumi.Input<AdminLogin>;
 }
 
 /** Why a setting/value pair cannot be sent, or undefined. Runs in the program and again in the provider. */
 export function roleSettingProblem(setting: unknown, value: unknown): string | undefined {
-  if (!(ROLE_SETTING_ALLOW_LIST as readonly unknown[]).includes(setting)) {
-    return `setting ${String(setting)} is not one fleetdb manages (allowed: ${ROLE_SETTING_ALLOW_LIST.join(", ")})`;
+  if (!(FLEETDB_MANAGED_SETTINGS as readonly unknown[]).includes(setting)) {
+    return `setting ${String(setting)} is not one fleetdb manages (allowed: ${FLEETDB_MANAGED_SETTINGS.join(", ")})`;
   }
   const parsed = parseDuration(value);
   if (!parsed.ok) return `${String(setting)}: ${parsed.problem}`;
@@ -115,7 +119,7 @@ export class RoleSetting extends pulumi.dynamic.Resource {
   declare readonly value: pulumi.Output<number>;
 
   constructor(name: string, args: RoleSettingArgs, opts?: pulumi.CustomResourceOptions) {
-    const problem = roleSettingProblem(args.setting, typeof args.value === "number" ? args.value : 0);
+    const problem = roleSettingProblem(args.setting, args.value);
     if (problem) throw new Error(`RoleSetting ${name}: ${problem}`);
     super(
       roleSettingProvider,

@@ -2,7 +2,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import { SCHEMA_PRIVILEGES, type SchemaObjectType } from "../src/privilegeMatrix";
-import { GrantLanes } from "./grantLanes";
+import { SerialLanes } from "./serialLanes";
 
 export interface SchemaPrivilegesArgs {
   /** The grantee (usually a NOLOGIN group). */
@@ -16,7 +16,7 @@ export interface SchemaPrivilegesArgs {
   /** The provider every postgresql resource is passed explicitly. */
   provider: postgresql.Provider;
   /** Serializes grants on the same schema. */
-  lanes: GrantLanes;
+  lanes: SerialLanes;
   /** What must exist first: the schemas and the grantee. */
   dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -30,7 +30,7 @@ export class SchemaPrivileges extends pulumi.ComponentResource {
     const { provider, lanes, database, role } = args;
     const entries = Object.entries(SCHEMA_PRIVILEGES[args.access]) as [SchemaObjectType, string[]][];
     for (const schema of args.schemas) {
-      const lane = GrantLanes.schema(database, schema);
+      const lane = SerialLanes.schema(database, schema);
       const after = () => ({ parent: this, provider, dependsOn: [...args.dependsOn, ...lanes.tail(lane)] });
       for (const [objectType, privileges] of entries) {
         // An empty `objects` list means every object of the type in the schema (ON ALL … IN SCHEMA).

@@ -17,9 +17,13 @@ export interface SuperuserPasswordInputs {
 }
 
 export interface SuperuserPasswordArgs {
+  /** The admin endpoint and user (no password: the resource knows which one works). */
   admin: pulumi.Input<Omit<AdminLogin, "password">>;
+  /** The password the superuser must have after this resource runs (made a secret). */
   password: pulumi.Input<string>;
+  /** Its SCRAM-SHA-256 verifier, computed in the program (made a secret): all the server is ever sent. */
   verifier: pulumi.Input<string>;
+  /** The live password of an existing volume, to log in with before the stack knows it (made a secret). */
   bootstrapPassword?: pulumi.Input<string>;
 }
 
@@ -49,6 +53,12 @@ export const superuserPasswordProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(_id: string, olds: SuperuserPasswordInputs, news: SuperuserPasswordInputs) {
+    if (news.bootstrapPassword !== undefined && news.password === news.bootstrapPassword && olds.password !== news.password) {
+      // The marker was removed while fleetdb:superuserPassword is still set: that would bring the old password back.
+      throw new Error(
+        "refusing to set the superuser back to fleetdb:superuserPassword, which the stack rotated away from: keep superuserPasswordRotation set, or remove superuserPassword (pulumi config rm superuserPassword)",
+      );
+    }
     await setPassword(news, [olds.password, news.password, news.bootstrapPassword]);
     return { outs: withoutBootstrap(news) };
   },
@@ -60,7 +70,9 @@ export const superuserPasswordProvider: pulumi.dynamic.ResourceProvider = {
     try {
       const { client } = await connectAdmin({ ...props.admin, password: undefined }, [props.password], { environmentFallback: false });
       await client.end();
-    } catch {
+    } catch (error) {
+      // Only a refused password is drift; an unreachable server is an error of the refresh itself.
+      if ((error as { code?: string }).code !== "28P01") throw error;
       loginWorks = false;
     }
     return { id, props: { ...props, loginWorks } };

@@ -2,6 +2,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServerConfig } from "../src/config/schema";
+import { POSTGRES_PORT } from "../policies/lib/budgetFromResources";
 import { pgdataPath, serverCommand } from "../src/serverCommand";
 
 export interface TimescaleServerArgs {
@@ -11,8 +12,8 @@ export interface TimescaleServerArgs {
   superuserPassword: pulumi.Input<string>;
 }
 
-/** PostgreSQL's port inside the container. */
-export const CONTAINER_PORT = 5432;
+/** PostgreSQL's port inside the container (the port the policy pack keys no-public-db-port on). */
+export const CONTAINER_PORT = POSTGRES_PORT;
 
 export class TimescaleServer extends pulumi.ComponentResource {
   /** The container's name (a docker name, not an id). */

@@ -4,9 +4,9 @@
 // "behind the firewall" is on the internet. The image trusts connections from its own loopback, and
 // host networking shares the host's interfaces, so that is public too. The rule keys on the container
 // port 5432 and the configured host ports, never on the image (its id is unknown at preview).
-import { BlockList, isIP } from "node:net";
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
 import { POSTGRES_PORT } from "./lib/budgetFromResources";
+import { isLoopback } from "./lib/addresses";
 import { policyConfig } from "./lib/policyConfig";
 import { resourceOfType } from "./lib/resourceOfType";
 import { TYPES } from "./lib/resourceTypes";
@@ -22,21 +22,6 @@ const configSchema: PolicyConfigSchema = {
     hostPorts: { type: "array", items: { type: "integer" }, default: [5433], description: "Host ports that carry PostgreSQL." },
   },
 };
-
-const loopback = new BlockList();
-loopback.addSubnet("127.0.0.0", 8, "ipv4");
-loopback.addAddress("::1", "ipv6");
-
-/** Whether a published port's host address is loopback-only. An omitted ip is docker's default 0.0.0.0. */
-export function isLoopback(ip: string | undefined): boolean {
-  if (ip === undefined || ip === "") return false;
-  const address = ip.replace(/^\[(.*)\]$/, "$1").replace(/\/\d+$/, "");
-  const family = isIP(address);
-  if (family === 4) return loopback.check(address, "ipv4");
-  // IPv4-mapped addresses (::ffff:127.0.0.1) are checked against the IPv4 rule by BlockList.
-  if (family === 6) return loopback.check(address, "ipv6");
-  return false;
-}
 
 export const noPublicDbPort: ResourceValidationPolicy = {
   name: "no-public-db-port",

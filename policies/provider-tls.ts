@@ -3,7 +3,7 @@
 // Why: the deployer logs in as the superuser; without TLS its password and every statement cross the
 // network in clear text. On loopback (an SSH tunnel, or the docker host itself) the tunnel encrypts.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { isLoopback } from "./no-public-db-port";
+import { isLoopback } from "./lib/addresses";
 import { TYPES } from "./lib/resourceTypes";
 
 /** sslmode values that encrypt (lib/pq: an unset sslmode means require). */

@@ -23,7 +23,7 @@ export const SCHEMA_PRIVILEGES: Record<Exclude<AccessLevel, "owner">, Partial<Re
 /** Databases every server has; PUBLIC loses CONNECT and TEMPORARY on them too. */
 export const MAINTENANCE_DATABASES = ["postgres", "template1"] as const;
 
-/** The role name PostgreSQL reads as PUBLIC (the provider quotes it; "public" still means PUBLIC). */
+/** The role name PostgreSQL reads as PUBLIC, even quoted (the provider quotes it like any role). */
 export const PUBLIC_ROLE = "public";
 
 export interface DatabaseGrant {

@@ -1,5 +1,7 @@
 // npm run plan: the SQL the stack's postgresql resources mean, as a psql script; --validate runs it rolled back.
+import { writeFileSync } from "node:fs";
 import { Command, Option } from "commander";
+import type { ClientConfig } from "pg";
 import { parse as parseConnectionString } from "pg-connection-string";
 import { DIFFERENCES } from "../src/sql/plan";
 import { planFromResources } from "../src/sql/planFromResources";
@@ -10,6 +12,7 @@ import { validatePlan, type ValidationReport } from "./lib/validatePlan";
 
 interface PlanOptions extends StackOptions {
   validate?: string;
+  output?: string;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -19,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
         "Print the SQL the stack's declared postgresql resources mean, in the order a fresh `pulumi up` runs them, as a psql script " +
           "(passwords never appear). With --validate, run it against a live server inside transactions that are always rolled back.",
       )
-      .addOption(new Option("--validate <postgres-url>", "validate against this server (the URL's user must be the superuser the provider uses; its password may come from PGPASSWORD)")),
+      .addOption(new Option("--validate <postgres-url>", "validate against this server (the URL's user must be the superuser the provider uses; its password may come from PGPASSWORD)"))
+      .addOption(new Option("-o, --output <file>", "write the script (or --json) to this file instead of stdout (npm run prints its own banner on stdout unless -s)")),
   );
   program.parse(argv);
   const options = program.opts<PlanOptions>();
@@ -28,11 +32,11 @@ async function main(argv: string[]): Promise<number> {
   const plan = planFromResources(run.resources);
 
   if (!options.validate) {
-    process.stdout.write(
-      options.json
-        ? `${JSON.stringify({ stack, ...plan, differences: DIFFERENCES }, null, 2)}\n`
-        : psqlScript(plan, [`fleetdb SQL plan for stack ${stack} (${plan.steps.length} resources), generated from the program's declared resources.`]),
-    );
+    const text = options.json
+      ? `${JSON.stringify({ stack, ...plan, differences: DIFFERENCES }, null, 2)}\n`
+      : psqlScript(plan, [`fleetdb SQL plan for stack ${stack} (${plan.steps.length} resources), generated from the program's declared resources.`]);
+    if (options.output) writeFileSync(options.output, text);
+    else process.stdout.write(text);
     process.stderr.write(`plan: ${plan.steps.length} resources, ${plan.steps.reduce((sum, step) => sum + step.statements.length, 0)} statements\n`);
     return EXIT.clean;
   }
@@ -40,7 +44,14 @@ async function main(argv: string[]): Promise<number> {
   let connection;
   try {
     const parsed = parseConnectionString(options.validate);
-    connection = { host: parsed.host ?? undefined, port: parsed.port ? Number(parsed.port) : undefined, user: parsed.user, password: parsed.password ?? process.env.PGPASSWORD };
+    connection = {
+      host: parsed.host ?? undefined,
+      port: parsed.port ? Number(parsed.port) : undefined,
+      user: parsed.user,
+      password: parsed.password ?? process.env.PGPASSWORD,
+      // The URL's sslmode (pg-connection-string reads it the way node-postgres does).
+      ssl: parsed.ssl as ClientConfig["ssl"],
+    };
   } catch (error) {
     throw new BadInput([`--validate: not a postgres URL (${(error as Error).message})`]);
   }

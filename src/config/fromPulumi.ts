@@ -14,7 +14,7 @@ export interface LoadedConfig {
 
 /** Validates every `fleetdb:` key; throws ConfigError (naming each bad key) before the program declares anything. */
 export function loadStackConfig(): LoadedConfig {
-  const config = parseStackConfig(namespaceValues(pulumi.runtime.allConfig()), SECRET_KEYS);
+  const config = parseStackConfig(namespaceValues(pulumi.runtime.allConfig(), SECRET_KEYS), SECRET_KEYS);
   const secrets = new pulumi.Config(CONFIG_NAMESPACE);
   return { config, superuserPassword: secrets.getSecret("superuserPassword") };
 }

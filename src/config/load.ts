@@ -14,13 +14,15 @@ export class ConfigError extends Error {
 
 /**
  * Reads Pulumi's flat config map (`fleetdb:key` → string; objects arrive as JSON text) into an object.
- * Keys of other namespaces (docker:host, …) belong to their providers and are left alone.
+ * Keys of other namespaces (docker:host, …) belong to their providers and are left alone. Secret keys
+ * stay text: never parsed, so no parse error can carry a piece of a secret into a log.
  */
-export function namespaceValues(flat: Record<string, string>): Record<string, unknown> {
+export function namespaceValues(flat: Record<string, string>, secretKeys: ReadonlySet<string> = new Set()): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(flat)) {
     if (!key.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
-    values[key.slice(CONFIG_NAMESPACE.length + 1)] = /^\s*[[{]/.test(text) ? parseJson(key, text) : text;
+    const name = key.slice(CONFIG_NAMESPACE.length + 1);
+    values[name] = !secretKeys.has(name) && /^\s*[[{]/.test(text) ? parseJson(key, text) : text;
   }
   return values;
 }

@@ -5,24 +5,12 @@ import { z } from "zod";
 import { parseDuration } from "./durations";
 import { identifierProblem } from "./identifiers";
 import { ALTERNATING_SUFFIXES, alternatingShares, generationOf } from "../loginIdentities";
+import { PROVIDER_MANAGED_SETTINGS, ROLE_SETTING_NAMES, type RoleSettingName } from "../roleSettingNames";
 
 /** PostgreSQL majors the Timescale image is built for. */
 export const SUPPORTED_MAJORS = [15, 16, 17, 18] as const;
 
-/** Per-role settings fleetdb manages; keys are the GUC names. */
-export const ROLE_SETTING_NAMES = [
-  "statement_timeout",
-  "lock_timeout",
-  "idle_in_transaction_session_timeout",
-  "idle_session_timeout",
-] as const;
-export type RoleSettingName = (typeof ROLE_SETTING_NAMES)[number];
-
-/** Settings postgresql.Role owns (its statementTimeout / idleInTransactionSessionTimeout fields): 0 means RESET. */
-export const PROVIDER_MANAGED_SETTINGS: readonly RoleSettingName[] = ["statement_timeout", "idle_in_transaction_session_timeout"];
-
-/** Settings fleetdb's own RoleSetting resource applies (`ALTER ROLE … [IN DATABASE …] SET`): 0 is a value, "off". */
-export const FLEETDB_MANAGED_SETTINGS: readonly RoleSettingName[] = ["lock_timeout", "idle_session_timeout"];
+export { FLEETDB_MANAGED_SETTINGS, PROVIDER_MANAGED_SETTINGS, ROLE_SETTING_NAMES, type RoleSettingName } from "../roleSettingNames";
 
 /** Settings a login role must declare (0 allowed: "no per-role value"). */
 export const REQUIRED_LOGIN_SETTINGS: readonly RoleSettingName[] = [

@@ -31,7 +31,7 @@ export async function connectAdmin(
   if (candidates.length === 0) throw new Error(`no password to log in as ${login.user} (set PGPASSWORD to recover)`);
   const host = login.host ?? process.env.PGHOST ?? "127.0.0.1";
   const port = login.port ?? Number(process.env.PGPORT ?? 5432);
-  const ssl = login.sslmode === "disable" ? false : login.sslmode === "require" ? { rejectUnauthorized: false } : { rejectUnauthorized: true };
+  const ssl = tlsFor(login.sslmode);
   let last: unknown;
   for (const password of candidates) {
     const client = new PgClient({ host, port, database: login.database, user: login.user, password, ssl, connectionTimeoutMillis: login.connectTimeoutSeconds * 1000, application_name: "fleetdb dynamic provider" });
@@ -44,5 +44,24 @@ export async function connectAdmin(
       if ((error as { code?: string }).code !== "28P01") throw error;
     }
   }
-  throw new Error(`cannot log in as ${login.user} at ${host}:${port}: none of the ${candidates.length} known passwords works (${(last as Error).message}); see README "Recovering a half-finished rotation"`);
+  const refused = new Error(
+    `cannot log in as ${login.user} at ${host}:${port}: none of the ${candidates.length} known passwords works (${(last as Error).message}); see README "Recovering a half-finished rotation"`,
+  );
+  throw Object.assign(refused, { code: "28P01" });
+}
+
+/**
+ * TLS as libpq's sslmode means it: require encrypts without checking the server; verify-ca checks the
+ * chain against the root certificate libpq would use (PGSSLROOTCERT, else ~/.postgresql/root.crt);
+ * verify-full checks the host name too.
+ */
+export function tlsFor(sslmode: string): false | { rejectUnauthorized: boolean; ca?: string; checkServerIdentity?: () => undefined } {
+  if (sslmode === "disable") return false;
+  if (sslmode === "require") return { rejectUnauthorized: false };
+  const fs = require("node:fs") as typeof import("node:fs");
+  const os = require("node:os") as typeof import("node:os");
+  const path = require("node:path") as typeof import("node:path");
+  const rootCertificate = process.env.PGSSLROOTCERT ?? path.join(os.homedir(), ".postgresql", "root.crt");
+  const ca = fs.existsSync(rootCertificate) ? fs.readFileSync(rootCertificate, "utf8") : undefined;
+  return { rejectUnauthorized: true, ca, ...(sslmode === "verify-ca" ? { checkServerIdentity: () => undefined } : {}) };
 }

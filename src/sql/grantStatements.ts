@@ -1,10 +1,8 @@
 // postgresql.Grant → SQL, as the provider's resourcePostgreSQLGrantCreateOrUpdate runs it: REVOKE first, then GRANT.
 import { escapeIdentifier, escapeLiteral } from "pg";
+import { PUBLIC_ROLE } from "../privilegeMatrix";
 import { doBlock } from "./guards";
 import { statement, type Difference, type PlanResource, type PlanStatement, type RenderContext } from "./plan";
-
-/** The role name PostgreSQL reads as PUBLIC even when quoted (the provider quotes it like any role). */
-const PUBLIC = "public";
 
 function target(inputs: Record<string, unknown>): string {
   const objectType = String(inputs.objectType);
@@ -39,7 +37,7 @@ export function grantStatements(resource: PlanResource, context: RenderContext):
   const sql = [`REVOKE ${revokeWhat} ON ${on} FROM ${grantee}`];
   if (privileges.length > 0) sql.push(`GRANT ${privileges.join(",")} ON ${on} TO ${grantee}${inputs.withGrantOption === true ? " WITH GRANT OPTION" : ""}`);
 
-  if (role === PUBLIC || context.plannedRoles.has(role)) return { statements: sql.map(statement), differences: [] };
+  if (role === PUBLIC_ROLE || context.plannedRoles.has(role)) return { statements: sql.map(statement), differences: [] };
   const guarded = doBlock(
     `IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${escapeLiteral(role)}) THEN\n${sql.map((line) => `  ${line};`).join("\n")}\n` +
       `ELSE\n  RAISE NOTICE ${escapeLiteral(`role ${role} does not exist on this server: its grant on ${on} is skipped`)};\nEND IF;`,

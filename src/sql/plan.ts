@@ -26,6 +26,8 @@ export interface PlanStep {
   kind?: string;
   /** The database its statements run in (the provider connects there). */
   database: string;
+  /** Another database that must exist for it to apply (an ALTER ROLE … IN DATABASE setting). */
+  requiresDatabase?: string;
   statements: PlanStatement[];
   /** Where the plan's SQL differs from what the provider runs: keys of DIFFERENCES. */
   differences: Difference[];

@@ -57,7 +57,8 @@ export function planFromResources(resources: readonly (PlanResource & { outputs?
     const renderer = RENDERERS[rendererKey(resource)]!;
     const { statements, differences } = renderer.render(resource, context);
     const kind = isPlannedDynamic(resource) ? String(resource.inputs.fleetdbKind) : undefined;
-    return { urn: resource.urn, type: resource.type, name: resource.name, kind, database: renderer.database(resource, context), statements, differences };
+    const requiresDatabase = kind === "role-setting" && typeof resource.inputs.database === "string" ? resource.inputs.database : undefined;
+    return { urn: resource.urn, type: resource.type, name: resource.name, kind, database: renderer.database(resource, context), requiresDatabase, statements, differences };
   });
   return { providerDatabase, providerUsername, steps };
 }

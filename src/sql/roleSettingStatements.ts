@@ -19,13 +19,13 @@ export function roleSettingStatement(quote: QuoteIdentifier, target: RoleSetting
   return `${scope} SET ${quote(target.setting)} = ${target.value}`;
 }
 
-/** The stored value of a role setting: setconfig holds `name=value` entries exactly as they were set. */
+/** The stored value of a role setting: setconfig holds `name=value` entries exactly as they were set (a dropped database matches nothing). */
 export const READ_ROLE_SETTING = `
   SELECT s.setconfig
   FROM pg_catalog.pg_db_role_setting s
   JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
   WHERE r.rolname = $1
-    AND s.setdatabase = coalesce((SELECT oid FROM pg_catalog.pg_database WHERE datname = $2), 0)`;
+    AND s.setdatabase = CASE WHEN $2::text IS NULL THEN 0 ELSE (SELECT oid FROM pg_catalog.pg_database WHERE datname = $2) END`;
 
 /** The `value` text of `setting` in a setconfig array, or undefined when it is not set. */
 export function settingFrom(setconfig: readonly string[] | null, setting: string): string | undefined {

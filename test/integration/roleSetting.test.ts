@@ -83,6 +83,13 @@ describe("the provider, called directly", () => {
     expect(await sessionReports("lock_timeout", "postgres")).toBe("1s");
   });
 
+  test("a database dropped by hand takes its IN DATABASE setting with it: read reports it gone, not the role-level value", async () => {
+    await server.query("CREATE DATABASE scratch");
+    await roleSettingProvider.create(inputs({ database: "scratch", value: 4000 }));
+    await server.query("DROP DATABASE scratch");
+    expect(await roleSettingProvider.read!("app/scratch/lock_timeout", inputs({ database: "scratch", value: 4000 }))).toEqual({});
+  });
+
   test("delete RESETs the setting", async () => {
     await roleSettingProvider.delete!("app/appdb/lock_timeout", inputs({ database: "appdb", value: 3000 }));
     expect(await stored()).toEqual({ "*": ["idle_session_timeout=0", "lock_timeout=1000"] });

@@ -34,6 +34,14 @@ describe("on a fresh server", () => {
     expect(report.skipped.map((entry: { resource: string }) => entry.resource)).toEqual(["tracksolid_db-database", "fleet_platform-database"]);
     expect(await catalogSnapshot(server)).toEqual(before);
   });
+
+  test("an IN DATABASE setting for a database the plan creates is not validated rather than failed", async () => {
+    const result = await runTool("plan", ["--config-file", "test/fixtures/short-timeouts.yaml", "--validate", server.url, "--json"]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ wouldApply: true, validated: ["postgres", "template1"] });
+    expect(report.notValidated).toEqual([{ database: "app_db", reason: "does not exist yet (the plan creates it)" }]);
+  });
 });
 
 describe("on a server that has the databases", () => {

@@ -60,7 +60,7 @@ describe("dev", () => {
   });
 
   test("the superuser's own marker keys its password and salt", () => {
-    expect(named(run, TYPES.password, "superuser-generated").inputs.keepers).toEqual({ rotation: "dev-1" });
+    expect(named(run, TYPES.password, "superuser-password").inputs.keepers).toEqual({ rotation: "dev-1" });
     expect(named(run, TYPES.bytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "dev-1" });
   });
 
@@ -90,6 +90,7 @@ test("component type tokens (renaming one needs an alias, so this list changes o
     "fleetdb:database:DatabaseAccess",
     "fleetdb:role:AppRole",
     "fleetdb:role:GroupRole",
+    "fleetdb:role:RoleSettings",
     "fleetdb:server:AdminConnection",
     "fleetdb:server:AdminCredential",
     "fleetdb:server:TimescaleServer",

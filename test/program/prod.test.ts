@@ -81,7 +81,7 @@ describe("roles", () => {
   });
 
   test("one generated, URL-safe password and one salt per login role, both keyed to the rotation marker", () => {
-    const passwords = ofType(run, TYPES.password).filter((password) => password.name !== "superuser-generated");
+    const passwords = ofType(run, TYPES.password).filter((password) => password.name !== "superuser-password");
     expect(passwords.map((password) => password.name)).toEqual(Object.keys(loginLimits).map((name) => `${name}-password`));
     for (const password of passwords) {
       expect(password.inputs).toMatchObject({ length: 32, special: false, keepers: { rotation: "2026-11-22" } });
@@ -128,7 +128,7 @@ describe("the server", () => {
   test("POSTGRES_PASSWORD is a secret input", () => {
     const container = named(run, TYPES.container, "timescale-container");
     expect(container.secretInputs).toContain("envs");
-    expect(container.inputs.envs).toContain(`POSTGRES_PASSWORD=${mockPassword("superuser-generated")}`);
+    expect(container.inputs.envs).toContain(`POSTGRES_PASSWORD=${mockPassword("superuser-password")}`);
   });
 
   test("the image is the pinned tag; the network carries the services' alias", () => {
@@ -282,15 +282,16 @@ describe("components", () => {
     for (const component of run.resources.filter((resource) => resource.type.startsWith("fleetdb:"))) expect(component.inputs, component.name).toEqual({});
   });
 
-  test("each app role component holds exactly its password, salt, role and the two settings the provider cannot set", () => {
+  test("each app role component holds exactly its password, salt and role; its settings component the two the provider cannot set", () => {
     const role = named(run, "fleetdb:role:AppRole", "gateway_app");
-    expect(descendants(run, role.urn).map((child) => `${child.type} ${child.name}`).sort()).toEqual([
-      `${TYPES.role} gateway_app-role`,
-      `${TYPES.bytes} gateway_app-salt`,
-      `${TYPES.password} gateway_app-password`,
-      `${TYPES.dynamic} gateway_app-setting-idle_session_timeout`,
-      `${TYPES.dynamic} gateway_app-setting-lock_timeout`,
-    ].sort());
+    expect(descendants(run, role.urn).map((child) => `${child.type} ${child.name}`).sort()).toEqual(
+      [`${TYPES.role} gateway_app-role`, `${TYPES.bytes} gateway_app-salt`, `${TYPES.password} gateway_app-password`].sort(),
+    );
+    const settings = named(run, "fleetdb:role:RoleSettings", "gateway_app-settings");
+    expect(descendants(run, settings.urn).map((child) => `${child.type} ${child.name}`).sort()).toEqual([
+      `${TYPES.dynamic} gateway_app-settings-gateway_app-idle_session_timeout`,
+      `${TYPES.dynamic} gateway_app-settings-gateway_app-lock_timeout`,
+    ]);
   });
 });
 
@@ -370,7 +371,7 @@ describe("settings the provider cannot set, and the superuser's password", () =>
     const all = settings();
     for (const setting of all) {
       expect(setting.secretInputs).toContain("admin");
-      expect(setting.inputs.admin).toMatchObject({ user: "postgres", database: "postgres", sslmode: "disable", password: mockPassword("superuser-generated") });
+      expect(setting.inputs.admin).toMatchObject({ user: "postgres", database: "postgres", sslmode: "disable", password: mockPassword("superuser-password") });
       expect(setting.options.deleteBeforeReplace).toBe(true);
       const role = ofType(run, TYPES.role).find((r) => r.inputs.name === setting.inputs.role)!;
       expect(setting.dependencies).toContain(role.urn);
@@ -388,9 +389,9 @@ describe("settings the provider cannot set, and the superuser's password", () =>
     expect(named(run, TYPES.provider, "admin-provider").dependencies).toContain(superuser!.urn);
   });
 
-  test("no superuser marker and no configured password: the generated one, keyed to 'initial'", () => {
-    expect(named(run, TYPES.password, "superuser-generated").inputs.keepers).toEqual({ rotation: "initial" });
-    expect(named(run, TYPES.bytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "initial" });
+  test("prod sets the superuser's marker: its generated password and salt are keyed to it", () => {
+    expect(named(run, TYPES.password, "superuser-password").inputs.keepers).toEqual({ rotation: "2026-11-22" });
+    expect(named(run, TYPES.bytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "2026-11-22" });
   });
 });
 

@@ -59,7 +59,7 @@ test("the alternating services move to the login that was just rotated; the othe
 
 test("the superuser's marker changes only the superuser's generated password and salt", () => {
   expect(changedInputs(runs.before!, runs.superuser!)).toEqual({
-    "superuser-generated.keepers": { before: { rotation: "dev-1" }, after: { rotation: "dev-2" } },
+    "superuser-password.keepers": { before: { rotation: "dev-1" }, after: { rotation: "dev-2" } },
     "superuser-salt.keepers": { before: { rotation: "dev-1" }, after: { rotation: "dev-2" } },
   });
 });

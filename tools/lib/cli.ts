@@ -49,7 +49,7 @@ export function loadStack(options: StackOptions): LoadedStack {
     throw error;
   }
   try {
-    const config = parseStackConfig(namespaceValues(file.config), SECRET_KEYS);
+    const config = parseStackConfig(namespaceValues(file.config, SECRET_KEYS), SECRET_KEYS);
     return { stack, file, config };
   } catch (error) {
     if (error instanceof ConfigError) throw new BadInput(error.problems.map((problem) => `${path.basename(filePath)}: ${problem}`));

@@ -36,8 +36,10 @@ export interface ValidateOptions {
  */
 export async function validatePlan(plan: Plan, options: ValidateOptions): Promise<ValidationReport> {
   const report: ValidationReport = { validated: [], notValidated: [], skippedStatements: [] };
-  const roleSteps = plan.steps.filter((step) => step.type === "postgresql:index/role:Role" || step.type === "postgresql:index/grantRole:GrantRole" || isRoleSetting(step));
-  const databases = [...new Set([plan.providerDatabase, ...plan.steps.map((step) => step.database)])];
+  // Cluster-wide statements, run again in every database's transaction; IN DATABASE settings only in theirs.
+  const roleSteps = plan.steps.filter((step) => (step.type === "postgresql:index/role:Role" || step.type === "postgresql:index/grantRole:GrantRole" || step.kind === "role-setting") && !step.requiresDatabase);
+  const inDatabase = (database: string) => (step: PlanStep) => step.requiresDatabase === database || (step.database === database && !step.requiresDatabase);
+  const databases = [...new Set([plan.providerDatabase, ...plan.steps.map((step) => step.requiresDatabase ?? step.database)])];
   const existing = await existingDatabases(options.connection, plan.providerDatabase);
   const createdByPlan = new Set(plan.steps.flatMap((step) => step.statements.map((statement) => statement.createsDatabase).filter((name): name is string => !!name)));
 
@@ -59,7 +61,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions): Promis
       report.notValidated.push({ database, reason: createdByPlan.has(database) ? "does not exist yet (the plan creates it)" : "does not exist on this server" });
       continue;
     }
-    const steps = database === plan.providerDatabase ? plan.steps.filter((step) => step.database === database) : [...roleSteps, ...plan.steps.filter((step) => step.database === database)];
+    const steps = database === plan.providerDatabase ? plan.steps.filter(inDatabase(database)) : [...roleSteps, ...plan.steps.filter(inDatabase(database))];
     const failure = await runRolledBack(database, steps, options);
     report.validated.push(database);
     if (failure) {
@@ -68,10 +70,6 @@ export async function validatePlan(plan: Plan, options: ValidateOptions): Promis
     }
   }
   return report;
-}
-
-function isRoleSetting(step: PlanStep): boolean {
-  return step.type === "pulumi-nodejs:dynamic:Resource";
 }
 
 async function existingDatabases(connection: ClientConfig, database: string): Promise<Set<string>> {
@@ -99,7 +97,8 @@ async function runRolledBack(database: string, steps: PlanStep[], options: Valid
           return { database, step, statement: statement.sql, error: { message: "refused: this statement would end or escape the validation transaction" } };
         }
         try {
-          await client.query(statement.sql);
+          // The extended protocol takes exactly one statement: nothing can ride along after it.
+          await client.query({ text: statement.sql, queryMode: "extended" } as unknown as string);
         } catch (error) {
           const pgError = error as { message: string; code?: string; detail?: string; hint?: string };
           return { database, step, statement: statement.sql, error: { message: pgError.message, code: pgError.code, detail: pgError.detail, hint: pgError.hint } };
