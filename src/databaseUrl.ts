@@ -11,7 +11,7 @@ export interface DatabaseUrlParts {
   applicationName: string;
 }
 
-/** postgresql://<user>:<password>@<host>:<port>/<database>?application_name=<service> (RFC 3986; IPv6 hosts in brackets). */
+/** A postgresql:// URL: user and password percent-encoded (RFC 3986), then host:port/database and application_name; IPv6 hosts in brackets. */
 export function databaseUrl(parts: DatabaseUrlParts): string {
   const host = isIP(parts.host) === 6 ? `[${parts.host}]` : parts.host;
   const query = new URLSearchParams({ application_name: parts.applicationName });
