@@ -22,7 +22,10 @@ import { stackBudget, unmanagedConsumers } from "./src/stackBudget";
 // Validation throws (naming every bad key) before a single resource is declared.
 const { config, superuserPassword } = loadStackConfig();
 
-const credential = new AdminCredential("superuser", { configuredPassword: superuserPassword, rotation: config.superuserPasswordRotation });
+const credential = new AdminCredential("superuser", {
+  configuredPassword: superuserPassword,
+  rotation: config.superuserPasswordRotation,
+});
 const server = new TimescaleServer("timescale", { server: config.server, superuserPassword: credential.password });
 const admin = new AdminConnection("admin", {
   admin: config.admin,
@@ -42,7 +45,11 @@ const groups = new Map(
     .filter(([, role]) => !role.login)
     .map(([name, role]) => [name, new GroupRole(name, { provider, owner: role.access === "owner" })] as const),
 );
-const layouts = new Map(roleEntries.filter(([, role]) => role.login).map(([name, role]) => [name, roleLayout(name, role, config.passwordRotation)]));
+const layouts = new Map(
+  roleEntries
+    .filter(([, role]) => role.login)
+    .map(([name, role]) => [name, roleLayout(name, role, config.passwordRotation)]),
+);
 const logins = new Map(
   [...layouts].map(([name, layout]) => {
     const role = config.roles[name]!;
@@ -75,7 +82,13 @@ for (const [roleName, role] of roleEntries) {
 }
 const databaseResources = new Map([...databases].map(([name, database]) => [name, database.database]));
 for (const [name, login] of logins) {
-  new RoleSettings(`${name}-settings`, { role: config.roles[name]!, sessionRoles: login.sessionRoles, adminLogin: admin.login, databases: databaseResources, lanes });
+  new RoleSettings(`${name}-settings`, {
+    role: config.roles[name]!,
+    sessionRoles: login.sessionRoles,
+    adminLogin: admin.login,
+    databases: databaseResources,
+    lanes,
+  });
 }
 for (const [database, grants] of databaseGrants(config)) {
   const rolesHere = roleEntries.filter(([, role]) => role.database === database).map(([name]) => roleResource(name));
@@ -117,10 +130,14 @@ export const databaseUrls = pulumi.secret(
 );
 
 /** service → its client pool size (at or under its role's CONNECTION LIMIT). */
-export const poolSizes = Object.fromEntries(serviceRoleEntries.map(({ service }) => [service, config.services[service]!.poolSize]));
+export const poolSizes = Object.fromEntries(
+  serviceRoleEntries.map(({ service }) => [service, config.services[service]!.poolSize]),
+);
 
 /** service → the role it works as, and the login it connects with now (they differ for alternating roles). */
-export const serviceRoles = Object.fromEntries(serviceRoleEntries.map(({ service, roleName, login }) => [service, { role: roleName, login: login.activeLogin }]));
+export const serviceRoles = Object.fromEntries(
+  serviceRoleEntries.map(({ service, roleName, login }) => [service, { role: roleName, login: login.activeLogin }]),
+);
 
 /** The roles this stack manages: login roles (with their logins) and groups. */
 export const roleNames = {

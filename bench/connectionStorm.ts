@@ -60,7 +60,12 @@ async function steadyLoop(client: Client, until: number): Promise<Latency> {
     }
     await sleep(10);
   }
-  return { queries: times.length + failed, failed, p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
+  return {
+    queries: times.length + failed,
+    failed,
+    p50: round(percentile(times, 50)),
+    p99: round(percentile(times, 99)),
+  };
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
@@ -122,22 +127,35 @@ interface Load {
   retry: Retry;
 }
 
-async function scenario(name: string, stack: AppliedStack, loginFor: (role: string) => ClientConfig, load: Load): Promise<ScenarioFigures> {
+async function scenario(
+  name: string,
+  stack: AppliedStack,
+  loginFor: (role: string) => ClientConfig,
+  load: Load,
+): Promise<ScenarioFigures> {
   const roles = Object.keys(LIMITS);
-  const steady = await Promise.all(roles.map(async (role) => {
-    const client = new Client(loginFor(role));
-    client.on("error", () => undefined);
-    await client.connect();
-    return client;
-  }));
+  const steady = await Promise.all(
+    roles.map(async (role) => {
+      const client = new Client(loginFor(role));
+      client.on("error", () => undefined);
+      await client.connect();
+      return client;
+    }),
+  );
   const quiet = await Promise.all(steady.map((client) => steadyLoop(client, Date.now() + QUIET_MS)));
   const figures: ScenarioFigures = { scenario: name, roles: {}, admin: { attempts: 0, connected: 0, refused: {} } };
   const until = Date.now() + STORM_MS;
   const work: Promise<unknown>[] = [];
   roles.forEach((role, index) => {
-    const roleFigures: RoleFigures = { attempts: 0, accepted: 0, refused: {}, steady: { quiet: quiet[index]!, storm: { queries: 0, failed: 0, p50: NaN, p99: NaN } } };
+    const roleFigures: RoleFigures = {
+      attempts: 0,
+      accepted: 0,
+      refused: {},
+      steady: { quiet: quiet[index]!, storm: { queries: 0, failed: 0, p50: NaN, p99: NaN } },
+    };
     figures.roles[role] = roleFigures;
-    for (let n = 0; n < load.inFlight(LIMITS[role]!); n += 1) work.push(stormWorker(loginFor(role), until, roleFigures, load.retry));
+    for (let n = 0; n < load.inFlight(LIMITS[role]!); n += 1)
+      work.push(stormWorker(loginFor(role), until, roleFigures, load.retry));
     work.push(steadyLoop(steady[index]!, until).then((latency) => (roleFigures.steady.storm = latency)));
   });
   work.push(adminProbe(stack.server.config(), until, figures.admin));
@@ -149,25 +167,60 @@ async function scenario(name: string, stack: AppliedStack, loginFor: (role: stri
 
 function render(results: ScenarioFigures[]): string {
   const table = new Table({
-    head: ["scenario", "role", "attempts", "accepted", "refused (by reason)", "steady ok", "p50 quiet→storm ms", "p99 quiet→storm ms"],
+    head: [
+      "scenario",
+      "role",
+      "attempts",
+      "accepted",
+      "refused (by reason)",
+      "steady ok",
+      "p50 quiet→storm ms",
+      "p99 quiet→storm ms",
+    ],
     style: { head: [], border: [], compact: true },
   });
   for (const result of results) {
     for (const [role, figures] of Object.entries(result.roles)) {
-      const refused = Object.entries(figures.refused).map(([reason, count]) => `${reason} ${count}`).join(", ") || "0";
+      const refused =
+        Object.entries(figures.refused)
+          .map(([reason, count]) => `${reason} ${count}`)
+          .join(", ") || "0";
       const { quiet, storm } = figures.steady;
       const ok = storm.queries === 0 ? "n/a" : `${Math.round((100 * (storm.queries - storm.failed)) / storm.queries)}%`;
-      table.push([result.scenario, role, figures.attempts, figures.accepted, refused, ok, `${quiet.p50} → ${storm.p50}`, `${quiet.p99} → ${storm.p99}`]);
+      table.push([
+        result.scenario,
+        role,
+        figures.attempts,
+        figures.accepted,
+        refused,
+        ok,
+        `${quiet.p50} → ${storm.p50}`,
+        `${quiet.p99} → ${storm.p99}`,
+      ]);
     }
     const admin = result.admin;
-    const refused = Object.entries(admin.refused).map(([reason, count]) => `${reason} ${count}`).join(", ") || "0";
-    table.push([result.scenario, "admin (every 100 ms)", admin.attempts, admin.connected, refused, `${Math.round((100 * admin.connected) / Math.max(1, admin.attempts))}%`, "", ""]);
+    const refused =
+      Object.entries(admin.refused)
+        .map(([reason, count]) => `${reason} ${count}`)
+        .join(", ") || "0";
+    table.push([
+      result.scenario,
+      "admin (every 100 ms)",
+      admin.attempts,
+      admin.connected,
+      refused,
+      `${Math.round((100 * admin.connected) / Math.max(1, admin.attempts))}%`,
+      "",
+      "",
+    ]);
   }
   return table.toString();
 }
 
 async function main(): Promise<void> {
-  process.stderr.write(`bench: starting PostgreSQL 16 (max_connections 100, 3 superuser-reserved) and applying the prod plan\n`);
+  process.stderr.write(
+    `bench: starting PostgreSQL 16 (max_connections 100, 3 superuser-reserved) and applying the prod plan\n`,
+  );
   const stack = await applyStack({ stack: "prod" });
   try {
     // The status quo: every app logs in as a superuser (one superuser login per app, to count them apart).
@@ -179,15 +232,26 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: storm with the stack's roles (${STORM_MS} ms, 3× each limit in flight)\n`);
     const roles = await scenario("roles, storm", stack, (role) => stack.login(role), storm);
     process.stderr.write(`bench: the same storm with every app as a superuser\n`);
-    const superusers = await scenario("superusers, storm", stack, (role) => ({ ...stack.login(role), user: `${role}_su`, password: `bench-${role}` }), storm);
+    const superusers = await scenario(
+      "superusers, storm",
+      stack,
+      (role) => ({ ...stack.login(role), user: `${role}_su`, password: `bench-${role}` }),
+      storm,
+    );
     process.stderr.write(`bench: the stack's roles with pools under their limits and backoff\n`);
     // The steady client holds one of each role's sessions; the pool takes the rest, and backs off when refused.
-    const pools = await scenario("roles, pools + backoff", stack, (role) => stack.login(role), { inFlight: (limit) => limit - 1, retry: "backoff" });
+    const pools = await scenario("roles, pools + backoff", stack, (role) => stack.login(role), {
+      inFlight: (limit) => limit - 1,
+      retry: "backoff",
+    });
     const results = [roles, superusers, pools];
     const out = path.resolve(__dirname, "..", ".bench");
     mkdirSync(out, { recursive: true });
     const file = path.join(out, "connection-storm.json");
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), stormMs: STORM_MS, holdMs: HOLD_MS, limits: LIMITS, results }, null, 2)}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ date: new Date().toISOString(), stormMs: STORM_MS, holdMs: HOLD_MS, limits: LIMITS, results }, null, 2)}\n`,
+    );
     process.stdout.write(`${render(results)}\n`);
     process.stderr.write(`bench: figures written to ${path.relative(process.cwd(), file)}\n`);
   } finally {

@@ -45,7 +45,14 @@ export class AdminConnection extends pulumi.ComponentResource {
   constructor(name: string, args: AdminConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetdb:server:AdminConnection", name, {}, opts);
     const { admin } = args;
-    const endpoint = { host: admin.host, port: admin.port, database: admin.database, user: admin.username, sslmode: admin.sslmode, connectTimeoutSeconds: admin.connectTimeoutSeconds };
+    const endpoint = {
+      host: admin.host,
+      port: admin.port,
+      database: admin.database,
+      user: admin.username,
+      sslmode: admin.sslmode,
+      connectTimeoutSeconds: admin.connectTimeoutSeconds,
+    };
     this.superuserPassword = new SuperuserPassword(
       `${name}-superuser-password`,
       { admin: endpoint, password: args.password, verifier: args.verifier, bootstrapPassword: args.bootstrapPassword },
@@ -72,7 +79,9 @@ export class AdminConnection extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.dependsOn },
     );
-    this.login = pulumi.secret(pulumi.output(this.superuserPassword.password).apply((password): AdminLogin => ({ ...endpoint, password })));
+    this.login = pulumi.secret(
+      pulumi.output(this.superuserPassword.password).apply((password): AdminLogin => ({ ...endpoint, password })),
+    );
     this.endpoint = pulumi.output({
       host: admin.host ?? "$PGHOST",
       port: admin.port !== undefined ? String(admin.port) : "$PGPORT",

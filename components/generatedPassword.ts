@@ -29,5 +29,7 @@ export function generatedPassword(name: string, rotation: string, parent: pulumi
 
 /** The verifier of `password` with `salt` (base64), as a secret. */
 export function verifierOf(password: pulumi.Input<string>, salt: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.secret(pulumi.all([password, salt]).apply(([plaintext, saltBase64]) => scramSha256Verifier(plaintext, saltBase64)));
+  return pulumi.secret(
+    pulumi.all([password, salt]).apply(([plaintext, saltBase64]) => scramSha256Verifier(plaintext, saltBase64)),
+  );
 }

@@ -8,7 +8,6 @@ import { READ_ROLE_SETTING, roleSettingStatement, settingFrom } from "../src/sql
 /** The input every fleetdb dynamic resource carries, so plans, policies and tests can tell them apart. */
 export const ROLE_SETTING_KIND = "role-setting";
 
-
 export interface RoleSettingInputs {
   fleetdbKind: typeof ROLE_SETTING_KIND;
   role: string;
@@ -62,8 +61,11 @@ export const roleSettingProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, olds: RoleSettingInputs, news: RoleSettingInputs) {
-    const replaces = (["role", "database", "setting"] as const).filter((key) => (olds[key] ?? null) !== (news[key] ?? null));
-    const changes = replaces.length > 0 || olds.value !== news.value || JSON.stringify(olds.admin) !== JSON.stringify(news.admin);
+    const replaces = (["role", "database", "setting"] as const).filter(
+      (key) => (olds[key] ?? null) !== (news[key] ?? null),
+    );
+    const changes =
+      replaces.length > 0 || olds.value !== news.value || JSON.stringify(olds.admin) !== JSON.stringify(news.admin);
     // Same role/database/setting under a new resource: delete first, or the old one's RESET would undo it.
     return { changes, replaces, deleteBeforeReplace: true };
   },
@@ -86,7 +88,10 @@ export const roleSettingProvider: pulumi.dynamic.ResourceProvider = {
     if (!props) throw new Error(`RoleSetting ${id} cannot be imported: declare it in the stack`);
     const { client } = await connectAdmin(props.admin, [props.admin.password]);
     try {
-      const { rows } = await client.query<{ setconfig: string[] | null }>(READ_ROLE_SETTING, [props.role, props.database ?? null]);
+      const { rows } = await client.query<{ setconfig: string[] | null }>(READ_ROLE_SETTING, [
+        props.role,
+        props.database ?? null,
+      ]);
       const text = settingFrom(rows[0]?.setconfig ?? null, props.setting);
       // RESET by hand: gone. Changed by hand: the value the server has (the next `up` shows the diff).
       if (text === undefined) return {};
@@ -106,7 +111,14 @@ async function applySetting(target: RoleSettingInputs, value: number | undefined
   const { escapeIdentifier } = require("pg") as typeof import("pg");
   const { client } = await connectAdmin(target.admin, [target.admin.password]);
   try {
-    await client.query(roleSettingStatement(escapeIdentifier, { role: target.role, database: target.database, setting: target.setting, value }));
+    await client.query(
+      roleSettingStatement(escapeIdentifier, {
+        role: target.role,
+        database: target.database,
+        setting: target.setting,
+        value,
+      }),
+    );
   } finally {
     await client.end();
   }
@@ -124,7 +136,14 @@ export class RoleSetting extends pulumi.dynamic.Resource {
     super(
       roleSettingProvider,
       name,
-      { fleetdbKind: ROLE_SETTING_KIND, role: args.role, database: args.database, setting: args.setting, value: args.value, admin: pulumi.secret(args.admin) },
+      {
+        fleetdbKind: ROLE_SETTING_KIND,
+        role: args.role,
+        database: args.database,
+        setting: args.setting,
+        value: args.value,
+        admin: pulumi.secret(args.admin),
+      },
       { ...opts, deleteBeforeReplace: true },
     );
   }

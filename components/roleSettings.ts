@@ -33,14 +33,27 @@ export class RoleSettings extends pulumi.ComponentResource {
     this.registerOutputs({});
   }
 
-  private declare(prefix: string, role: postgresql.Role, database: string | undefined, settings: Settings, args: RoleSettingsArgs): void {
+  private declare(
+    prefix: string,
+    role: postgresql.Role,
+    database: string | undefined,
+    settings: Settings,
+    args: RoleSettingsArgs,
+  ): void {
     const lane = SerialLanes.adminConnections;
     for (const setting of FLEETDB_MANAGED_SETTINGS) {
       const value = settings[setting];
       if (value === undefined) continue;
       const waitFor = [role, ...(database ? [args.databases.get(database)!] : []), ...args.lanes.tail(lane)];
       this.settings.push(
-        args.lanes.push(lane, new RoleSetting(`${prefix}-${setting}`, { role: role.name, database, setting, value, admin: args.adminLogin }, { parent: this, dependsOn: waitFor })),
+        args.lanes.push(
+          lane,
+          new RoleSetting(
+            `${prefix}-${setting}`,
+            { role: role.name, database, setting, value, admin: args.adminLogin },
+            { parent: this, dependsOn: waitFor },
+          ),
+        ),
       );
     }
   }

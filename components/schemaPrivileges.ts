@@ -35,7 +35,14 @@ export class SchemaPrivileges extends pulumi.ComponentResource {
       for (const [objectType, privileges] of entries) {
         // An empty `objects` list means every object of the type in the schema (ON ALL … IN SCHEMA).
         this.grants.push(
-          lanes.push(lane, new postgresql.Grant(`${name}-${schema}-${objectType}`, { database, role, schema, objectType, privileges }, after())),
+          lanes.push(
+            lane,
+            new postgresql.Grant(
+              `${name}-${schema}-${objectType}`,
+              { database, role, schema, objectType, privileges },
+              after(),
+            ),
+          ),
         );
       }
       for (const [objectType, privileges] of entries) {

@@ -42,7 +42,8 @@ export const superuserPasswordProvider: pulumi.dynamic.ResourceProvider = {
       replaces.length > 0 ||
       olds.password !== news.password ||
       olds.verifier !== news.verifier ||
-      JSON.stringify({ ...olds.admin, password: undefined }) !== JSON.stringify({ ...news.admin, password: undefined }) ||
+      JSON.stringify({ ...olds.admin, password: undefined }) !==
+        JSON.stringify({ ...news.admin, password: undefined }) ||
       (olds as { loginWorks?: boolean }).loginWorks === false;
     return { changes, replaces };
   },
@@ -53,7 +54,11 @@ export const superuserPasswordProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(_id: string, olds: SuperuserPasswordInputs, news: SuperuserPasswordInputs) {
-    if (news.bootstrapPassword !== undefined && news.password === news.bootstrapPassword && olds.password !== news.password) {
+    if (
+      news.bootstrapPassword !== undefined &&
+      news.password === news.bootstrapPassword &&
+      olds.password !== news.password
+    ) {
       // The marker was removed while fleetdb:superuserPassword is still set: that would bring the old password back.
       throw new Error(
         "refusing to set the superuser back to fleetdb:superuserPassword, which the stack rotated away from: keep superuserPasswordRotation set, or remove superuserPassword (pulumi config rm superuserPassword)",
@@ -68,7 +73,9 @@ export const superuserPasswordProvider: pulumi.dynamic.ResourceProvider = {
     // A password cannot be read back; what can be checked is that the one in state still logs in.
     let loginWorks = true;
     try {
-      const { client } = await connectAdmin({ ...props.admin, password: undefined }, [props.password], { environmentFallback: false });
+      const { client } = await connectAdmin({ ...props.admin, password: undefined }, [props.password], {
+        environmentFallback: false,
+      });
       await client.end();
     } catch (error) {
       // Only a refused password is drift; an unreachable server is an error of the refresh itself.
@@ -90,15 +97,21 @@ function withoutBootstrap(inputs: SuperuserPasswordInputs): SuperuserPasswordInp
 
 async function setPassword(target: SuperuserPasswordInputs, candidates: (string | undefined)[]): Promise<void> {
   const { escapeIdentifier, escapeLiteral } = require("pg") as typeof import("pg");
-  if (!/^SCRAM-SHA-256\$\d+:[^$]+\$[^:]+:.+$/.test(target.verifier)) throw new Error("the superuser's new password must arrive as a SCRAM-SHA-256 verifier");
+  if (!/^SCRAM-SHA-256\$\d+:[^$]+\$[^:]+:.+$/.test(target.verifier))
+    throw new Error("the superuser's new password must arrive as a SCRAM-SHA-256 verifier");
   const { client, password } = await connectAdmin({ ...target.admin, password: undefined }, candidates);
   try {
-    if (password !== target.password) await client.query(`ALTER ROLE ${escapeIdentifier(target.admin.user)} PASSWORD ${escapeLiteral(target.verifier)}`);
+    if (password !== target.password)
+      await client.query(
+        `ALTER ROLE ${escapeIdentifier(target.admin.user)} PASSWORD ${escapeLiteral(target.verifier)}`,
+      );
   } finally {
     await client.end();
   }
   // The old credential is not given up until the new one is proven to log in.
-  const { client: proof } = await connectAdmin({ ...target.admin, password: undefined }, [target.password], { environmentFallback: false });
+  const { client: proof } = await connectAdmin({ ...target.admin, password: undefined }, [target.password], {
+    environmentFallback: false,
+  });
   await proof.end();
 }
 

@@ -57,7 +57,18 @@ export class TimescaleServer extends pulumi.ComponentResource {
         networksAdvanced: [{ name: network.name, aliases: [server.networkAlias] }],
         healthcheck: {
           // TCP, not the socket: the init-time server listens only on the socket and would look healthy.
-          tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", String(CONTAINER_PORT), "-U", "postgres", "-d", "postgres"],
+          tests: [
+            "CMD",
+            "pg_isready",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            String(CONTAINER_PORT),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+          ],
           interval: "10s",
           timeout: "5s",
           retries: 5,
@@ -83,6 +94,10 @@ export class TimescaleServer extends pulumi.ComponentResource {
     this.containerName = this.container.name;
     this.networkName = network.name;
     this.volumeName = volume.name;
-    this.registerOutputs({ containerName: this.containerName, networkName: this.networkName, volumeName: this.volumeName });
+    this.registerOutputs({
+      containerName: this.containerName,
+      networkName: this.networkName,
+      volumeName: this.volumeName,
+    });
   }
 }

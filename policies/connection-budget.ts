@@ -18,7 +18,12 @@ interface Config {
 
 const configSchema: PolicyConfigSchema = {
   properties: {
-    maxConnectionsCeiling: { type: "integer", minimum: 1, default: 100, description: "The highest max_connections the server may run with." },
+    maxConnectionsCeiling: {
+      type: "integer",
+      minimum: 1,
+      default: 100,
+      description: "The highest max_connections the server may run with.",
+    },
   },
 };
 
@@ -48,7 +53,9 @@ export const connectionBudget: StackValidationPolicy = {
       );
     }
     for (const provider of unboundedProviders) {
-      report(`postgresql provider ${provider} has maxConnections 0 (unlimited pools): set maxConnections (the budget's deployerMaxConnections)`);
+      report(
+        `postgresql provider ${provider} has maxConnections 0 (unlimited pools): set maxConnections (the budget's deployerMaxConnections)`,
+      );
     }
     for (const role of budget.unlimitedRoles) {
       report(`login role ${role} has no CONNECTION LIMIT (-1): it alone can take every slot; set its connectionLimit`);

@@ -18,7 +18,8 @@ export const loginRoleTimeouts: ResourceValidationPolicy = {
   description: "Every login role declares statement_timeout and idle_in_transaction_session_timeout.",
   enforcementLevel: "advisory",
   severity: "medium",
-  remediationSteps: "Set statementTimeout and idleInTransactionSessionTimeout (milliseconds) on the role; 0 declares that no per-role value applies.",
+  remediationSteps:
+    "Set statementTimeout and idleInTransactionSessionTimeout (milliseconds) on the role; 0 declares that no per-role value applies.",
   validateResource: resourceOfType(TYPES.role, (props, args, report) => {
     if (booleanOf(props.login) !== true) return;
     const role = displayName({ name: args.name, props });

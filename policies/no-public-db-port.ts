@@ -19,13 +19,19 @@ interface Config {
 
 const configSchema: PolicyConfigSchema = {
   properties: {
-    hostPorts: { type: "array", items: { type: "integer" }, default: [5433], description: "Host ports that carry PostgreSQL." },
+    hostPorts: {
+      type: "array",
+      items: { type: "integer" },
+      default: [5433],
+      description: "Host ports that carry PostgreSQL.",
+    },
   },
 };
 
 export const noPublicDbPort: ResourceValidationPolicy = {
   name: "no-public-db-port",
-  description: "No docker container publishes PostgreSQL (container port 5432, or a configured host port) beyond loopback.",
+  description:
+    "No docker container publishes PostgreSQL (container port 5432, or a configured host port) beyond loopback.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
@@ -36,21 +42,28 @@ export const noPublicDbPort: ResourceValidationPolicy = {
     const config = policyConfig<Config>(configSchema, args.getConfig());
     const container = typeof props.name === "string" ? props.name : args.name;
     if (props.networkMode === "host") {
-      report(`container ${container} uses networkMode: host: PostgreSQL listens on every host interface and the image trusts its loopback; use a bridge network and publish on 127.0.0.1`);
+      report(
+        `container ${container} uses networkMode: host: PostgreSQL listens on every host interface and the image trusts its loopback; use a bridge network and publish on 127.0.0.1`,
+      );
     }
     if (booleanOf(props.publishAllPorts) === true) {
-      report(`container ${container} sets publishAllPorts: every exposed port, 5432 included, is published on 0.0.0.0; list its ports with ip: 127.0.0.1 instead`);
+      report(
+        `container ${container} sets publishAllPorts: every exposed port, 5432 included, is published on 0.0.0.0; list its ports with ip: 127.0.0.1 instead`,
+      );
     }
     const ports: Record<string, unknown>[] = Array.isArray(props.ports) ? props.ports : [];
     for (const port of ports) {
       const internal = numberOf(port.internal);
       const external = numberOf(port.external);
-      const carriesPostgres = internal === POSTGRES_PORT || (external !== undefined && config.hostPorts.includes(external));
+      const carriesPostgres =
+        internal === POSTGRES_PORT || (external !== undefined && config.hostPorts.includes(external));
       if (!carriesPostgres) continue;
       const ip = typeof port.ip === "string" ? port.ip : undefined;
       if (isLoopback(ip)) continue;
       const shown = ip === undefined || ip === "" ? "no ip (docker's default 0.0.0.0)" : `ip ${ip}`;
-      report(`container ${container} publishes PostgreSQL ${external ?? "(a random host port)"}:${internal} on ${shown}, beyond loopback: set ip to 127.0.0.1`);
+      report(
+        `container ${container} publishes PostgreSQL ${external ?? "(a random host port)"}:${internal} on ${shown}, beyond loopback: set ip to 127.0.0.1`,
+      );
     }
   }),
 };

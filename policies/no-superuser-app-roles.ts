@@ -39,14 +39,25 @@ interface Config {
 
 const configSchema: PolicyConfigSchema = {
   properties: {
-    allowedRoles: { type: "array", items: { type: "string" }, default: [], description: "Role names that are deliberate exceptions." },
-    superuserRoles: { type: "array", items: { type: "string" }, default: ["postgres"], description: "Existing superusers no membership may reach." },
+    allowedRoles: {
+      type: "array",
+      items: { type: "string" },
+      default: [],
+      description: "Role names that are deliberate exceptions.",
+    },
+    superuserRoles: {
+      type: "array",
+      items: { type: "string" },
+      default: ["postgres"],
+      description: "Existing superusers no membership may reach.",
+    },
   },
 };
 
 export const noSuperuserAppRoles: ResourceValidationPolicy = {
   name: "no-superuser-app-roles",
-  description: "No managed role is a superuser, has REPLICATION, BYPASSRLS, CREATEROLE or CREATEDB, or joins a superuser or a server-level predefined role.",
+  description:
+    "No managed role is a superuser, has REPLICATION, BYPASSRLS, CREATEROLE or CREATEDB, or joins a superuser or a server-level predefined role.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
@@ -61,7 +72,8 @@ export const noSuperuserAppRoles: ResourceValidationPolicy = {
       if (config.allowedRoles.includes(role)) return;
       const kind = booleanOf(props.login) === true ? "login role" : "NOLOGIN role (its members can SET ROLE to it)";
       for (const [input, keyword] of ELEVATED_ATTRIBUTES) {
-        if (booleanOf(props[input]) === true) report(`${kind} ${role} is ${keyword} (${input}: true): set ${input} to false`);
+        if (booleanOf(props[input]) === true)
+          report(`${kind} ${role} is ${keyword} (${input}: true): set ${input} to false`);
       }
       const memberships: unknown[] = Array.isArray(props.roles) ? props.roles : [];
       for (const group of memberships) reportMembership(role, String(group), config, report, "roles");
@@ -75,11 +87,18 @@ export const noSuperuserAppRoles: ResourceValidationPolicy = {
   },
 };
 
-function reportMembership(member: string, group: string, config: Config, report: ReportViolation, through: string): void {
+function reportMembership(
+  member: string,
+  group: string,
+  config: Config,
+  report: ReportViolation,
+  through: string,
+): void {
   if (config.superuserRoles.includes(group)) {
     report(`role ${member} is a member of the superuser role ${group} (through ${through}): remove the membership`);
   } else if (DANGEROUS_PREDEFINED_ROLES.includes(group)) {
-    report(`role ${member} is a member of ${group} (through ${through}), which reaches beyond its database: remove the membership`);
+    report(
+      `role ${member} is a member of ${group} (through ${through}), which reaches beyond its database: remove the membership`,
+    );
   }
 }
-

@@ -23,7 +23,8 @@ export const pinnedDbImage: ResourceValidationPolicy = {
   description: "Docker images are pinned to a version tag (not latest); a digest is better.",
   enforcementLevel: "advisory",
   severity: "medium",
-  remediationSteps: "Use an explicit version tag such as timescale/timescaledb:2.26.0-pg16, ideally with @sha256:<digest> (docker buildx imagetools inspect <image>).",
+  remediationSteps:
+    "Use an explicit version tag such as timescale/timescaledb:2.26.0-pg16, ideally with @sha256:<digest> (docker buildx imagetools inspect <image>).",
   validateResource: resourceOfType(TYPES.remoteImage, (props, args, report) => {
     const reference = String(props.name);
     const reason = unpinnedReason(reference);

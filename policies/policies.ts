@@ -9,4 +9,11 @@ import { providerTls } from "./provider-tls";
 
 export const PACK_NAME = "fleetdb-guardrails";
 
-export const policies: Policies = [noSuperuserAppRoles, connectionBudget, noPublicDbPort, pinnedDbImage, loginRoleTimeouts, providerTls];
+export const policies: Policies = [
+  noSuperuserAppRoles,
+  connectionBudget,
+  noPublicDbPort,
+  pinnedDbImage,
+  loginRoleTimeouts,
+  providerTls,
+];

@@ -14,7 +14,8 @@ export const providerTls: StackValidationPolicy = {
   description: "The postgresql provider uses sslmode require or stricter when its host is not loopback.",
   enforcementLevel: "advisory",
   severity: "high",
-  remediationSteps: "Set the admin sslmode to require (verify-full with a CA where you can), or reach the server through an SSH tunnel on 127.0.0.1.",
+  remediationSteps:
+    "Set the admin sslmode to require (verify-full with a CA where you can), or reach the server through an SSH tunnel on 127.0.0.1.",
   validateStack: (args, report) => {
     const providers = args.resources.filter((resource) => resource.type === TYPES.postgresqlProvider);
     const judged = providers.filter((provider) => typeof provider.props.host === "string");
@@ -24,9 +25,14 @@ export const providerTls: StackValidationPolicy = {
     for (const provider of judged) {
       const host = provider.props.host as string;
       if (host === "localhost" || host.startsWith("/") || isLoopback(host)) continue;
-      const sslmode = typeof provider.props.sslmode === "string" && provider.props.sslmode !== "" ? provider.props.sslmode : "require";
+      const sslmode =
+        typeof provider.props.sslmode === "string" && provider.props.sslmode !== ""
+          ? provider.props.sslmode
+          : "require";
       if (!ENCRYPTING.has(sslmode)) {
-        report(`postgresql provider ${provider.name} connects to ${host} with sslmode ${sslmode}: use require or stricter, or an SSH tunnel on 127.0.0.1`);
+        report(
+          `postgresql provider ${provider.name} connects to ${host} with sslmode ${sslmode}: use require or stricter, or an SSH tunnel on 127.0.0.1`,
+        );
       }
     }
   },

@@ -43,7 +43,11 @@ export function generationOf(marker: string): number | undefined {
  * `<role>_b` when odd; each login's password is keyed to the last generation that made it active, so
  * bumping g rotates only the login that becomes active, and the other keeps working meanwhile.
  */
-export function roleLayout(name: string, role: { connectionLimit?: number; access?: string; rotation: RotationMode }, marker: string): RoleLayout {
+export function roleLayout(
+  name: string,
+  role: { connectionLimit?: number; access?: string; rotation: RotationMode },
+  marker: string,
+): RoleLayout {
   const limit = role.connectionLimit ?? -1;
   if (role.rotation === "single") {
     const login: LoginIdentity = { name, connectionLimit: limit, generation: marker, active: true };
@@ -54,8 +58,19 @@ export function roleLayout(name: string, role: { connectionLimit?: number; acces
   const logins = ALTERNATING_SUFFIXES.map((suffix, index): LoginIdentity => {
     const parity = index; // _a on even generations, _b on odd ones
     const keyed = generation % 2 === parity ? generation : generation - 1;
-    return { name: `${name}${suffix}`, connectionLimit: shares[index]!, generation: String(keyed), active: generation % 2 === parity, assumeRole: name };
+    return {
+      name: `${name}${suffix}`,
+      connectionLimit: shares[index]!,
+      generation: String(keyed),
+      active: generation % 2 === parity,
+      assumeRole: name,
+    };
   });
   // An owner must keep LOGIN: TimescaleDB runs policy jobs as the table owner (background workers are not counted).
-  return { mode: "alternating", group: { name, login: role.access === "owner" }, logins, active: logins.find((login) => login.active)! };
+  return {
+    mode: "alternating",
+    group: { name, login: role.access === "owner" },
+    logins,
+    active: logins.find((login) => login.active)!,
+  };
 }

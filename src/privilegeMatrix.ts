@@ -49,14 +49,19 @@ export function databaseGrants(config: StackConfig): Map<string, DatabaseGrant[]
 
   for (const [roleName, role] of Object.entries(config.roles)) {
     if (role.access === "owner") {
-      add(role.database, { role: roleName, privileges: role.login ? ["CONNECT", "TEMPORARY", "CREATE"] : ["CREATE"], reason: "owner" });
+      add(role.database, {
+        role: roleName,
+        privileges: role.login ? ["CONNECT", "TEMPORARY", "CREATE"] : ["CREATE"],
+        reason: "owner",
+      });
     } else if (role.access) {
       add(role.database, { role: roleName, privileges: ["CONNECT", "TEMPORARY"], reason: "access" });
     }
   }
   for (const consumer of Object.values(config.budget.unmanaged)) {
     if (!consumer.role) continue;
-    for (const database of consumer.databases) add(database, { role: consumer.role, privileges: ["CONNECT"], reason: "unmanaged" });
+    for (const database of consumer.databases)
+      add(database, { role: consumer.role, privileges: ["CONNECT"], reason: "unmanaged" });
   }
   for (const database of grants.keys()) add(database, { role: PUBLIC_ROLE, privileges: [], reason: "revoke-public" });
   return grants;

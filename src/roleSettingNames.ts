@@ -2,12 +2,23 @@
 // serialized code carries this module by value.
 
 /** Per-role settings fleetdb manages; keys are the GUC names (all `user` context, base unit ms). */
-export const ROLE_SETTING_NAMES = ["statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout", "idle_session_timeout"] as const;
+export const ROLE_SETTING_NAMES = [
+  "statement_timeout",
+  "lock_timeout",
+  "idle_in_transaction_session_timeout",
+  "idle_session_timeout",
+] as const;
 export type RoleSettingName = (typeof ROLE_SETTING_NAMES)[number];
 
 /** Settings postgresql.Role owns (its statementTimeout / idleInTransactionSessionTimeout fields): 0 means RESET. */
-export const PROVIDER_MANAGED_SETTINGS = ["statement_timeout", "idle_in_transaction_session_timeout"] as const satisfies readonly RoleSettingName[];
+export const PROVIDER_MANAGED_SETTINGS = [
+  "statement_timeout",
+  "idle_in_transaction_session_timeout",
+] as const satisfies readonly RoleSettingName[];
 
 /** Settings fleetdb's own RoleSetting resource applies (`ALTER ROLE … [IN DATABASE …] SET`): 0 is a value, "off". */
-export const FLEETDB_MANAGED_SETTINGS = ["lock_timeout", "idle_session_timeout"] as const satisfies readonly RoleSettingName[];
+export const FLEETDB_MANAGED_SETTINGS = [
+  "lock_timeout",
+  "idle_session_timeout",
+] as const satisfies readonly RoleSettingName[];
 export type FleetdbManagedSetting = (typeof FLEETDB_MANAGED_SETTINGS)[number];

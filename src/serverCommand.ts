@@ -5,7 +5,12 @@ import type { ServerConfig } from "./config/schema";
  * `postgres -c …`: command-line settings override postgresql.conf and ALTER SYSTEM, so timescaledb-tune
  * (which rewrites max_connections from the container's memory at first start) cannot change the budget.
  */
-export function serverCommand(server: Pick<ServerConfig, "maxConnections" | "superuserReservedConnections" | "reservedConnections" | "postgresMajorVersion">): string[] {
+export function serverCommand(
+  server: Pick<
+    ServerConfig,
+    "maxConnections" | "superuserReservedConnections" | "reservedConnections" | "postgresMajorVersion"
+  >,
+): string[] {
   const settings: [string, number][] = [
     ["max_connections", server.maxConnections],
     ["superuser_reserved_connections", server.superuserReservedConnections],

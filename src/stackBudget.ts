@@ -16,11 +16,18 @@ export function stackBudget(config: StackConfig, providerName: string): Connecti
         const layout = roleLayout(name, role, config.passwordRotation);
         // An alternating owner keeps LOGIN with CONNECTION LIMIT 0 (for TimescaleDB's jobs): budgeted as 0.
         const group = layout.group?.login ? [{ name, connectionLimit: 0 }] : [];
-        return [...group, ...layout.logins.map((login) => ({ name: login.name, connectionLimit: login.connectionLimit }))];
+        return [
+          ...group,
+          ...layout.logins.map((login) => ({ name: login.name, connectionLimit: login.connectionLimit })),
+        ];
       }),
     unmanaged: unmanagedConsumers(config),
     deployers: [
-      { provider: providerName, maxConnections: config.budget.deployerMaxConnections, otherDatabases: providerOtherDatabases(config).length },
+      {
+        provider: providerName,
+        maxConnections: config.budget.deployerMaxConnections,
+        otherDatabases: providerOtherDatabases(config).length,
+      },
     ],
     // The superuser-password resource always exists; role settings join its chain.
     dynamicConnections: 1,

@@ -21,13 +21,21 @@ async function main(argv: string[]): Promise<number> {
         "Validate the stack's config, run index.ts under Pulumi's mock runtime (as a preview), and apply the policy pack in policies/ " +
           "with the engine's semantics: the verdict `pulumi preview --policy-pack policies` gives, without the CLI, credentials or a database.",
       )
-      .addOption(new Option("-p, --policy-config <file>", "policy pack config, in the format of `pulumi preview --policy-pack-config`")),
+      .addOption(
+        new Option(
+          "-p, --policy-config <file>",
+          "policy pack config, in the format of `pulumi preview --policy-pack-config`",
+        ),
+      ),
   );
   program.parse(argv);
   const options = program.opts<GateOptions>();
 
   const { stack, file } = loadStack(options);
-  for (const placeholder of file.placeholders) process.stderr.write(`note: ${placeholder} is a secret; offline it is a placeholder (no policy reads secret values)\n`);
+  for (const placeholder of file.placeholders)
+    process.stderr.write(
+      `note: ${placeholder} is a secret; offline it is a placeholder (no policy reads secret values)\n`,
+    );
 
   const run = await runProgram({ config: file.config, secretKeys: file.secretKeys, stack, preview: true });
   let verdict;
@@ -39,7 +47,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const ceiling = Number(verdict.config.get("connection-budget")?.properties.maxConnectionsCeiling ?? 100);
   const budget = computeBudget(budgetFromResources(stackView(run), ceiling).input);
-  const report = { stack, file: path.relative(process.cwd(), file.path) || file.path, resources: run.resources.length, placeholders: file.placeholders, verdict, budget };
+  const report = {
+    stack,
+    file: path.relative(process.cwd(), file.path) || file.path,
+    resources: run.resources.length,
+    placeholders: file.placeholders,
+    verdict,
+    budget,
+  };
   process.stdout.write(options.json ? renderJson(report) : renderText(report));
   return verdict.failed ? EXIT.checkFailed : EXIT.clean;
 }

@@ -9,14 +9,17 @@ import { BadInput, EXIT, EXIT_CODES_HELP, runTool } from "./lib/cli";
 
 /** role → password, from `pulumi stack output databaseUrls --show-secrets --json`. */
 export function passwordsFromUrls(urls: unknown): Map<string, string> {
-  if (typeof urls !== "object" || urls === null || Array.isArray(urls)) throw new BadInput(["expected the JSON object `pulumi stack output databaseUrls --json` prints (service → URL)"]);
+  if (typeof urls !== "object" || urls === null || Array.isArray(urls))
+    throw new BadInput(["expected the JSON object `pulumi stack output databaseUrls --json` prints (service → URL)"]);
   const passwords = new Map<string, string>();
   for (const [service, url] of Object.entries(urls)) {
     if (typeof url !== "string") throw new BadInput([`${service}: expected a postgresql:// URL`]);
     const { user, password } = parse(url);
-    if (!user || !password) throw new BadInput([`${service}: the URL has no user or no password (was --show-secrets given?)`]);
+    if (!user || !password)
+      throw new BadInput([`${service}: the URL has no user or no password (was --show-secrets given?)`]);
     const known = passwords.get(user);
-    if (known !== undefined && known !== password) throw new BadInput([`${service}: role ${user} has two different passwords in the input`]);
+    if (known !== undefined && known !== password)
+      throw new BadInput([`${service}: role ${user} has two different passwords in the input`]);
     passwords.set(user, password);
   }
   return passwords;
@@ -39,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
     throw new BadInput([`${from ?? "stdin"}: not JSON (${(error as Error).message})`]);
   }
   const passwords = passwordsFromUrls(urls);
-  process.stderr.write(`passwords: ${passwords.size} roles; stdout holds password verifiers: pipe it to psql, do not keep it\n`);
+  process.stderr.write(
+    `passwords: ${passwords.size} roles; stdout holds password verifiers: pipe it to psql, do not keep it\n`,
+  );
   for (const [role, password] of passwords) {
     const verifier = scramSha256Verifier(password, randomBytes(16).toString("base64"));
     process.stdout.write(`ALTER ROLE ${escapeIdentifier(role)} PASSWORD ${escapeLiteral(verifier)};\n`);

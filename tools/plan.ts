@@ -22,8 +22,18 @@ async function main(argv: string[]): Promise<number> {
         "Print the SQL the stack's declared postgresql resources mean, in the order a fresh `pulumi up` runs them, as a psql script " +
           "(passwords never appear). With --validate, run it against a live server inside transactions that are always rolled back.",
       )
-      .addOption(new Option("--validate <postgres-url>", "validate against this server (the URL's user must be the superuser the provider uses; its password may come from PGPASSWORD)"))
-      .addOption(new Option("-o, --output <file>", "write the script (or --json) to this file instead of stdout (npm run prints its own banner on stdout unless -s)")),
+      .addOption(
+        new Option(
+          "--validate <postgres-url>",
+          "validate against this server (the URL's user must be the superuser the provider uses; its password may come from PGPASSWORD)",
+        ),
+      )
+      .addOption(
+        new Option(
+          "-o, --output <file>",
+          "write the script (or --json) to this file instead of stdout (npm run prints its own banner on stdout unless -s)",
+        ),
+      ),
   );
   program.parse(argv);
   const options = program.opts<PlanOptions>();
@@ -34,10 +44,14 @@ async function main(argv: string[]): Promise<number> {
   if (!options.validate) {
     const text = options.json
       ? `${JSON.stringify({ stack, ...plan, differences: DIFFERENCES }, null, 2)}\n`
-      : psqlScript(plan, [`fleetdb SQL plan for stack ${stack} (${plan.steps.length} resources), generated from the program's declared resources.`]);
+      : psqlScript(plan, [
+          `fleetdb SQL plan for stack ${stack} (${plan.steps.length} resources), generated from the program's declared resources.`,
+        ]);
     if (options.output) writeFileSync(options.output, text);
     else process.stdout.write(text);
-    process.stderr.write(`plan: ${plan.steps.length} resources, ${plan.steps.reduce((sum, step) => sum + step.statements.length, 0)} statements\n`);
+    process.stderr.write(
+      `plan: ${plan.steps.length} resources, ${plan.steps.reduce((sum, step) => sum + step.statements.length, 0)} statements\n`,
+    );
     return EXIT.clean;
   }
 
@@ -84,7 +98,11 @@ function describe(report: ValidationReport): string {
   for (const { step, reason } of report.skippedStatements) lines.push(`not run: ${step.type} ${step.name}: ${reason}`);
   if (report.failure) {
     const { failure } = report;
-    lines.push("", `FAIL in database ${failure.database}, resource ${failure.step.type} ${failure.step.name}:`, `  statement: ${failure.statement.replace(/\n/g, "\n             ")}`);
+    lines.push(
+      "",
+      `FAIL in database ${failure.database}, resource ${failure.step.type} ${failure.step.name}:`,
+      `  statement: ${failure.statement.replace(/\n/g, "\n             ")}`,
+    );
     lines.push(`  error: ${failure.error.message}${failure.error.code ? ` (SQLSTATE ${failure.error.code})` : ""}`);
     if (failure.error.detail) lines.push(`  detail: ${failure.error.detail}`);
     if (failure.error.hint) lines.push(`  hint: ${failure.error.hint}`);

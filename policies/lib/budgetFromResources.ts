@@ -56,14 +56,23 @@ export function budgetFromResources(resources: readonly BudgetResource[], ceilin
   const deployers = providers.map((provider) => {
     const maxConnections = numberOf(provider.props.maxConnections) ?? PROVIDER_DEFAULT_MAX_CONNECTIONS;
     if (maxConnections === 0) unboundedProviders.push(provider.name);
-    return { provider: provider.name, maxConnections, otherDatabases: databasesTouched(resources, provider, providers.length === 1).size };
+    return {
+      provider: provider.name,
+      maxConnections,
+      otherDatabases: databasesTouched(resources, provider, providers.length === 1).size,
+    };
   });
   const server = serverFrom(resources);
   // fleetdb's dynamic resources (superuser password, role settings) are chained: one connection at a time.
-  const dynamicConnections = resources.some((resource) => resource.type === TYPES.dynamic && typeof resource.props.fleetdbKind === "string") ? 1 : 0;
+  const dynamicConnections = resources.some(
+    (resource) => resource.type === TYPES.dynamic && typeof resource.props.fleetdbKind === "string",
+  )
+    ? 1
+    : 0;
   const input: BudgetInput = {
     maxConnections: server.pinned.maxConnections ?? ceiling,
-    superuserReservedConnections: server.pinned.superuserReservedConnections ?? POSTGRES_DEFAULTS.superuser_reserved_connections,
+    superuserReservedConnections:
+      server.pinned.superuserReservedConnections ?? POSTGRES_DEFAULTS.superuser_reserved_connections,
     reservedConnections: server.pinned.reservedConnections ?? POSTGRES_DEFAULTS.reserved_connections,
     loginRoles,
     unmanaged,
@@ -74,7 +83,11 @@ export function budgetFromResources(resources: readonly BudgetResource[], ceilin
 }
 
 /** Databases besides its own that a provider opens pools in, from the resources that use it. */
-function databasesTouched(resources: readonly BudgetResource[], provider: BudgetResource, onlyProvider: boolean): Set<string> {
+function databasesTouched(
+  resources: readonly BudgetResource[],
+  provider: BudgetResource,
+  onlyProvider: boolean,
+): Set<string> {
   const own = typeof provider.props.database === "string" ? provider.props.database : "postgres";
   const touched = new Set<string>();
   for (const resource of resources) {

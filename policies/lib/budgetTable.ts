@@ -4,10 +4,19 @@ import type { ConnectionBudget } from "./connectionBudget";
 
 /** A monospace table (no colour codes: it travels inside policy messages). */
 export function budgetTable(budget: ConnectionBudget): string {
-  const table = new Table({ head: ["consumer", "kind", "slots", "how"], style: { head: [], border: [], compact: true }, colAligns: ["left", "left", "right", "left"] });
-  for (const line of budget.lines) table.push([line.name, line.kind, line.slots < 0 ? "unlimited" : String(line.slots), line.detail]);
+  const table = new Table({
+    head: ["consumer", "kind", "slots", "how"],
+    style: { head: [], border: [], compact: true },
+    colAligns: ["left", "left", "right", "left"],
+  });
+  for (const line of budget.lines)
+    table.push([line.name, line.kind, line.slots < 0 ? "unlimited" : String(line.slots), line.detail]);
   table.push([{ colSpan: 2, content: "total" }, String(budget.total), `of max_connections ${budget.maxConnections}`]);
-  table.push([{ colSpan: 2, content: budget.headroom >= 0 ? "headroom" : "over by" }, String(Math.abs(budget.headroom)), ""]);
+  table.push([
+    { colSpan: 2, content: budget.headroom >= 0 ? "headroom" : "over by" },
+    String(Math.abs(budget.headroom)),
+    "",
+  ]);
   return table.toString();
 }
 

@@ -61,7 +61,12 @@ export function computeBudget(input: BudgetInput): ConnectionBudget {
     });
   }
   for (const consumer of input.unmanaged) {
-    lines.push({ kind: "unmanaged", name: consumer.name, slots: consumer.slots, detail: consumer.detail ?? "unmanaged" });
+    lines.push({
+      kind: "unmanaged",
+      name: consumer.name,
+      slots: consumer.slots,
+      detail: consumer.detail ?? "unmanaged",
+    });
   }
   for (const { provider, maxConnections, otherDatabases } of input.deployers) {
     lines.push({
@@ -72,11 +77,28 @@ export function computeBudget(input: BudgetInput): ConnectionBudget {
     });
   }
   if (input.dynamicConnections > 0) {
-    lines.push({ kind: "deployer", name: "deployer (dynamic)", slots: input.dynamicConnections, detail: "fleetdb dynamic resources, one connection at a time" });
+    lines.push({
+      kind: "deployer",
+      name: "deployer (dynamic)",
+      slots: input.dynamicConnections,
+      detail: "fleetdb dynamic resources, one connection at a time",
+    });
   }
-  lines.push({ kind: "reserved", name: "superuser_reserved_connections", slots: input.superuserReservedConnections, detail: "reserved" });
+  lines.push({
+    kind: "reserved",
+    name: "superuser_reserved_connections",
+    slots: input.superuserReservedConnections,
+    detail: "reserved",
+  });
   lines.push({ kind: "reserved", name: "reserved_connections", slots: input.reservedConnections, detail: "reserved" });
   const total = lines.reduce((sum, line) => sum + Math.max(line.slots, 0), 0);
   const headroom = input.maxConnections - total;
-  return { lines, total, maxConnections: input.maxConnections, headroom, unlimitedRoles, fits: headroom >= 0 && unlimitedRoles.length === 0 };
+  return {
+    lines,
+    total,
+    maxConnections: input.maxConnections,
+    headroom,
+    unlimitedRoles,
+    fits: headroom >= 0 && unlimitedRoles.length === 0,
+  };
 }

@@ -14,7 +14,8 @@ export function pinnedSettings(command: readonly unknown[]): PinnedSettings {
   command.forEach((argument, index) => {
     if (typeof argument !== "string") return;
     let assignment: string | undefined;
-    if (argument === "-c") assignment = typeof command[index + 1] === "string" ? (command[index + 1] as string) : undefined;
+    if (argument === "-c")
+      assignment = typeof command[index + 1] === "string" ? (command[index + 1] as string) : undefined;
     else if (argument.startsWith("-c") && !argument.startsWith("--")) assignment = argument.slice(2);
     else if (argument.startsWith("--")) assignment = argument.slice(2);
     if (!assignment) return;

@@ -19,7 +19,8 @@ export function parseDuration(value: unknown): DurationResult {
   const expected = `expected milliseconds (an integer) or a string with a unit (us, ms, s, min, h, d), from 0 to ${MAX_TIMEOUT_MS} ms`;
   let ms: number;
   if (typeof value === "number") {
-    if (!Number.isInteger(value)) return { ok: false, problem: `${expected}; a bare number must be a whole number of ms` };
+    if (!Number.isInteger(value))
+      return { ok: false, problem: `${expected}; a bare number must be a whole number of ms` };
     ms = value;
   } else if (typeof value === "string") {
     const match = DURATION_PATTERN.exec(value);
@@ -38,7 +39,12 @@ export function parseDuration(value: unknown): DurationResult {
 /** Renders milliseconds the way `SHOW` does for values that divide evenly (30000 → "30s"), for messages and plans. */
 export function formatDuration(ms: number): string {
   if (ms === 0) return "0";
-  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["min", 60_000], ["s", 1000]] as const) {
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["min", 60_000],
+    ["s", 1000],
+  ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;

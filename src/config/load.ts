@@ -17,7 +17,10 @@ export class ConfigError extends Error {
  * Keys of other namespaces (docker:host, …) belong to their providers and are left alone. Secret keys
  * stay text: never parsed, so no parse error can carry a piece of a secret into a log.
  */
-export function namespaceValues(flat: Record<string, string>, secretKeys: ReadonlySet<string> = new Set()): Record<string, unknown> {
+export function namespaceValues(
+  flat: Record<string, string>,
+  secretKeys: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(flat)) {
     if (!key.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
@@ -28,7 +31,10 @@ export function namespaceValues(flat: Record<string, string>, secretKeys: Readon
 }
 
 /** Validates the namespace's values; throws ConfigError naming every bad key. `secretKeys` are never echoed. */
-export function parseStackConfig(values: Record<string, unknown>, secretKeys: ReadonlySet<string> = new Set()): StackConfig {
+export function parseStackConfig(
+  values: Record<string, unknown>,
+  secretKeys: ReadonlySet<string> = new Set(),
+): StackConfig {
   const result = stackConfigSchema.safeParse(values);
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, secretKeys)));
@@ -41,8 +47,10 @@ function describeIssue(issue: z.core.$ZodIssue, secretKeys: ReadonlySet<string>)
     const where = top === undefined ? `${CONFIG_NAMESPACE}:` : `${key}.`;
     return issue.keys.map((unknown) => `${where}${unknown}: unknown key`).join("; ");
   }
-  if (top !== undefined && secretKeys.has(String(top))) return `${key}: invalid secret value (${issue.code}); the value is not shown`;
-  if (issue.code === "invalid_type" && issue.message.includes("received undefined")) return `${key}: required, expected ${issue.expected}`;
+  if (top !== undefined && secretKeys.has(String(top)))
+    return `${key}: invalid secret value (${issue.code}); the value is not shown`;
+  if (issue.code === "invalid_type" && issue.message.includes("received undefined"))
+    return `${key}: required, expected ${issue.expected}`;
   if (issue.code === "invalid_type") return `${key}: ${issue.message.replace(/^Invalid input: /, "")}`;
   return `${key}: ${issue.message}`;
 }

@@ -10,7 +10,12 @@ import { PROVIDER_MANAGED_SETTINGS, ROLE_SETTING_NAMES, type RoleSettingName } f
 /** PostgreSQL majors the Timescale image is built for. */
 export const SUPPORTED_MAJORS = [15, 16, 17, 18] as const;
 
-export { FLEETDB_MANAGED_SETTINGS, PROVIDER_MANAGED_SETTINGS, ROLE_SETTING_NAMES, type RoleSettingName } from "../roleSettingNames";
+export {
+  FLEETDB_MANAGED_SETTINGS,
+  PROVIDER_MANAGED_SETTINGS,
+  ROLE_SETTING_NAMES,
+  type RoleSettingName,
+} from "../roleSettingNames";
 
 /** Settings a login role must declare (0 allowed: "no per-role value"). */
 export const REQUIRED_LOGIN_SETTINGS: readonly RoleSettingName[] = [
@@ -56,13 +61,25 @@ const embeddedServer = z
     /** PG16+ slots for pg_use_reserved_connections members. Default 0. */
     reservedConnections: count.default(0),
     /** Name of the docker volume holding PGDATA; set it to adopt an existing named volume. Default timescaledb-pg<major>-data. */
-    dataVolume: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a docker volume name").optional(),
+    dataVolume: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a docker volume name")
+      .optional(),
     /** Container name. Default timescaledb. */
-    containerName: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a docker container name").default("timescaledb"),
+    containerName: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a docker container name")
+      .default("timescaledb"),
     /** Docker network the services share with the server. Default fleetdb. */
-    network: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a docker network name").default("fleetdb"),
+    network: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a docker network name")
+      .default("fleetdb"),
     /** Host name the services use for the server on that network. Default timescale_db. */
-    networkAlias: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a host name").default("timescale_db"),
+    networkAlias: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a host name")
+      .default("timescale_db"),
     /** Seconds docker waits for a clean shutdown before SIGKILL. Default 120, at least 60. */
     stopGraceSeconds: z.number().int().min(60).default(120),
   })
@@ -92,7 +109,9 @@ const embeddedServer = z
 
 const server = z.discriminatedUnion("mode", [embeddedServer], {
   error: (issue) =>
-    issue.code === "invalid_union" ? `expected mode: embedded (fleetdb runs the container; the only mode so far), got ${JSON.stringify((issue.input as { mode?: unknown })?.mode)}` : undefined,
+    issue.code === "invalid_union"
+      ? `expected mode: embedded (fleetdb runs the container; the only mode so far), got ${JSON.stringify((issue.input as { mode?: unknown })?.mode)}`
+      : undefined,
 });
 
 const admin = z.strictObject({
@@ -175,19 +194,19 @@ const service = z.strictObject({
 });
 
 const stackConfigShape = z.strictObject({
-    server,
-    /** The current superuser password of an existing data volume (a secret). Unset: a generated one. */
-    superuserPassword: z.string().min(1).optional(),
-    admin,
-    budget,
-    databases: z.record(name, database),
-    roles: z.record(name, role),
-    services: z.record(name, service).default({}),
-    /** Changing it replaces every app role's generated password (a whole number when a role alternates). */
-    passwordRotation: z.string().min(1),
-    /** Changing it rotates the superuser's password (unset: the superuser keeps the password it has). */
-    superuserPasswordRotation: z.string().min(1).optional(),
-  });
+  server,
+  /** The current superuser password of an existing data volume (a secret). Unset: a generated one. */
+  superuserPassword: z.string().min(1).optional(),
+  admin,
+  budget,
+  databases: z.record(name, database),
+  roles: z.record(name, role),
+  services: z.record(name, service).default({}),
+  /** Changing it replaces every app role's generated password (a whole number when a role alternates). */
+  passwordRotation: z.string().min(1),
+  /** Changing it rotates the superuser's password (unset: the superuser keeps the password it has). */
+  superuserPasswordRotation: z.string().min(1).optional(),
+});
 
 /** The whole `fleetdb:` namespace: each value's type and range, then the references between them. */
 export const stackConfigSchema = stackConfigShape.superRefine((config, ctx) => checkReferences(config, ctx));
@@ -223,9 +242,15 @@ function checkReferences(config: StackConfig, ctx: z.RefinementCtx): void {
     });
     const owner = config.roles[db.owner];
     if (!owner) {
-      report(["databases", dbName, "owner"], `owner "${db.owner}" is not a declared role (declared: ${list(Object.keys(config.roles))})`);
+      report(
+        ["databases", dbName, "owner"],
+        `owner "${db.owner}" is not a declared role (declared: ${list(Object.keys(config.roles))})`,
+      );
     } else if (owner.access !== "owner" || owner.database !== dbName) {
-      report(["databases", dbName, "owner"], `owner "${db.owner}" must be declared with access: owner and database: ${dbName}`);
+      report(
+        ["databases", dbName, "owner"],
+        `owner "${db.owner}" must be declared with access: owner and database: ${dbName}`,
+      );
     }
   }
 
@@ -233,10 +258,16 @@ function checkReferences(config: StackConfig, ctx: z.RefinementCtx): void {
   for (const [roleName, r] of Object.entries(config.roles)) {
     const at = (...path: Issue["path"]) => ["roles", roleName, ...path];
     if (!config.databases[r.database]) {
-      report(at("database"), `database "${r.database}" is not declared (declared: ${list(Object.keys(config.databases))})`);
+      report(
+        at("database"),
+        `database "${r.database}" is not declared (declared: ${list(Object.keys(config.databases))})`,
+      );
     }
     if (r.access === "owner" && config.databases[r.database] && config.databases[r.database]!.owner !== roleName) {
-      report(at("access"), `access: owner requires databases.${r.database}.owner to be "${roleName}" (it is "${config.databases[r.database]!.owner}")`);
+      report(
+        at("access"),
+        `access: owner requires databases.${r.database}.owner to be "${roleName}" (it is "${config.databases[r.database]!.owner}")`,
+      );
     }
     if (r.login) checkLoginRole(config, roleName, r, at, report, serviceOwners);
     else checkGroupRole(r, at, report);
@@ -252,11 +283,15 @@ function checkReferences(config: StackConfig, ctx: z.RefinementCtx): void {
     if (consumer.role !== undefined) {
       const problem = identifierProblem(consumer.role);
       if (problem) report(at("role"), `invalid role name "${consumer.role}": ${problem}`);
-      else if (config.roles[consumer.role]) report(at("role"), `"${consumer.role}" is a role this stack manages; budget it under roles, not unmanaged`);
+      else if (config.roles[consumer.role])
+        report(at("role"), `"${consumer.role}" is a role this stack manages; budget it under roles, not unmanaged`);
     }
     consumer.databases.forEach((db, index) => {
       if (db !== "postgres" && !config.databases[db]) {
-        report(at("databases", index), `database "${db}" is not declared (declared: ${list(["postgres", ...Object.keys(config.databases)])})`);
+        report(
+          at("databases", index),
+          `database "${db}" is not declared (declared: ${list(["postgres", ...Object.keys(config.databases)])})`,
+        );
       }
     });
     if (consumer.databases.length > 0 && consumer.role === undefined) {
@@ -283,15 +318,22 @@ function checkLoginRole(
   }
   for (const setting of REQUIRED_LOGIN_SETTINGS) {
     if (r.settings[setting] === undefined) {
-      report(at("settings", setting), `a login role must declare ${setting} (0 means no per-role value: the database or server default applies)`);
+      report(
+        at("settings", setting),
+        `a login role must declare ${setting} (0 means no per-role value: the database or server default applies)`,
+      );
     }
   }
   r.memberOf.forEach((groupName, index) => {
     const group = config.roles[groupName];
     if (!group) report(at("memberOf", index), `"${groupName}" is not a declared role`);
-    else if (group.login) report(at("memberOf", index), `"${groupName}" is a login role; memberOf takes groups (login: false)`);
+    else if (group.login)
+      report(at("memberOf", index), `"${groupName}" is a login role; memberOf takes groups (login: false)`);
     else if (group.database !== r.database) {
-      report(at("memberOf", index), `group "${groupName}" works in ${group.database}, this role in ${r.database}; expected a group of the same database`);
+      report(
+        at("memberOf", index),
+        `group "${groupName}" works in ${group.database}, this role in ${r.database}; expected a group of the same database`,
+      );
     }
   });
   if (r.access === undefined && r.memberOf.length === 0) {
@@ -301,7 +343,10 @@ function checkLoginRole(
   r.services.forEach((serviceName, index) => {
     const service = config.services[serviceName];
     if (!service) {
-      report(at("services", index), `service "${serviceName}" is not declared under services (declared: ${list(Object.keys(config.services))})`);
+      report(
+        at("services", index),
+        `service "${serviceName}" is not declared under services (declared: ${list(Object.keys(config.services))})`,
+      );
       return;
     }
     const previous = serviceOwners.get(serviceName);
@@ -323,7 +368,10 @@ function checkLoginRole(
   }
   for (const [database, settings] of Object.entries(r.databaseSettings)) {
     if (!config.databases[database]) {
-      report(at("databaseSettings", database), `database "${database}" is not declared (declared: ${list(Object.keys(config.databases))})`);
+      report(
+        at("databaseSettings", database),
+        `database "${database}" is not declared (declared: ${list(Object.keys(config.databases))})`,
+      );
     }
     for (const setting of PROVIDER_MANAGED_SETTINGS) {
       if (settings[setting] !== undefined) {
@@ -337,37 +385,68 @@ function checkLoginRole(
   if (r.rotation === "alternating") {
     for (const suffix of ALTERNATING_SUFFIXES) {
       const login = `${roleName}${suffix}`;
-      if (login.length > 63) report(at("rotation"), `alternating logins are named ${roleName}_a and ${roleName}_b: the role name must be at most 61 characters`);
-      else if (config.roles[login]) report(at("rotation"), `alternating logins are named ${roleName}_a and ${roleName}_b, but ${login} is already a declared role`);
+      if (login.length > 63)
+        report(
+          at("rotation"),
+          `alternating logins are named ${roleName}_a and ${roleName}_b: the role name must be at most 61 characters`,
+        );
+      else if (config.roles[login])
+        report(
+          at("rotation"),
+          `alternating logins are named ${roleName}_a and ${roleName}_b, but ${login} is already a declared role`,
+        );
     }
     if (r.connectionLimit !== undefined && r.connectionLimit >= 0 && r.connectionLimit < 2 && r.services.length > 0) {
-      report(at("connectionLimit"), `an alternating role splits its limit between two logins: expected at least 2, got ${r.connectionLimit}`);
+      report(
+        at("connectionLimit"),
+        `an alternating role splits its limit between two logins: expected at least 2, got ${r.connectionLimit}`,
+      );
     }
     if (generationOf(config.passwordRotation) === undefined) {
-      report(["passwordRotation"], `role ${roleName} alternates its logins, so the marker is a generation: expected a whole number, got "${config.passwordRotation}"`);
+      report(
+        ["passwordRotation"],
+        `role ${roleName} alternates its logins, so the marker is a generation: expected a whole number, got "${config.passwordRotation}"`,
+      );
     }
   }
 }
 
-function checkGroupRole(r: RoleConfig, at: (...path: Issue["path"]) => Issue["path"], report: (path: Issue["path"], message: string) => void): void {
-  if (r.connectionLimit !== undefined) report(at("connectionLimit"), "a group (login: false) takes no connectionLimit: it opens no sessions");
+function checkGroupRole(
+  r: RoleConfig,
+  at: (...path: Issue["path"]) => Issue["path"],
+  report: (path: Issue["path"], message: string) => void,
+): void {
+  if (r.connectionLimit !== undefined)
+    report(at("connectionLimit"), "a group (login: false) takes no connectionLimit: it opens no sessions");
   const declared = ROLE_SETTING_NAMES.filter((setting) => r.settings[setting] !== undefined);
   if (declared.length > 0) {
-    report(at("settings"), `a group (login: false) takes no settings: PostgreSQL applies role settings at login only, never on SET ROLE (got ${declared.join(", ")})`);
+    report(
+      at("settings"),
+      `a group (login: false) takes no settings: PostgreSQL applies role settings at login only, never on SET ROLE (got ${declared.join(", ")})`,
+    );
   }
-  if (r.services.length > 0) report(at("services"), "a group (login: false) takes no services: services connect as login roles");
-  if (r.memberOf.length > 0) report(at("memberOf"), "groups do not nest in fleetdb: list the groups on each login role");
-  if (Object.keys(r.databaseSettings).length > 0) report(at("databaseSettings"), "a group (login: false) takes no settings: PostgreSQL applies role settings at login only");
+  if (r.services.length > 0)
+    report(at("services"), "a group (login: false) takes no services: services connect as login roles");
+  if (r.memberOf.length > 0)
+    report(at("memberOf"), "groups do not nest in fleetdb: list the groups on each login role");
+  if (Object.keys(r.databaseSettings).length > 0)
+    report(
+      at("databaseSettings"),
+      "a group (login: false) takes no settings: PostgreSQL applies role settings at login only",
+    );
   if (r.rotation !== "single") report(at("rotation"), "a group (login: false) has no password to rotate");
   if (r.access === undefined) report(at("access"), "a group needs access: owner, readwrite or read");
 }
 
 /** Why an image reference is not pinned to a version of the configured major, or undefined. */
 export function checkImage(image: string, major: number): string | undefined {
-  const match = /^([a-z0-9]+(?:[._/-][a-z0-9]+)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(@sha256:[0-9a-f]{64})?$/.exec(image);
-  if (!match) return `expected an image reference such as timescale/timescaledb:2.17.2-pg${major}[@sha256:<digest>], got "${image}"`;
+  const match =
+    /^([a-z0-9]+(?:[._/-][a-z0-9]+)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(@sha256:[0-9a-f]{64})?$/.exec(image);
+  if (!match)
+    return `expected an image reference such as timescale/timescaledb:2.17.2-pg${major}[@sha256:<digest>], got "${image}"`;
   const tag = match[2];
-  if (!tag) return `expected an explicit version tag such as timescale/timescaledb:2.17.2-pg${major}, got "${image}" (no tag means latest)`;
+  if (!tag)
+    return `expected an explicit version tag such as timescale/timescaledb:2.17.2-pg${major}, got "${image}" (no tag means latest)`;
   if (!/\d+\.\d+/.test(tag) || /latest/.test(tag)) {
     return `expected an explicit version tag such as 2.17.2-pg${major}, got the moving tag "${tag}"`;
   }

@@ -27,14 +27,25 @@ export async function connectAdmin(
 ): Promise<{ client: Client; password: string }> {
   const { Client: PgClient } = require("pg") as typeof import("pg");
   const fallback = options.environmentFallback ? [process.env.PGPASSWORD] : [];
-  const candidates = [...passwords, ...fallback].filter((value, index, all): value is string => !!value && all.indexOf(value) === index);
+  const candidates = [...passwords, ...fallback].filter(
+    (value, index, all): value is string => !!value && all.indexOf(value) === index,
+  );
   if (candidates.length === 0) throw new Error(`no password to log in as ${login.user} (set PGPASSWORD to recover)`);
   const host = login.host ?? process.env.PGHOST ?? "127.0.0.1";
   const port = login.port ?? Number(process.env.PGPORT ?? 5432);
   const ssl = tlsFor(login.sslmode);
   let last: unknown;
   for (const password of candidates) {
-    const client = new PgClient({ host, port, database: login.database, user: login.user, password, ssl, connectionTimeoutMillis: login.connectTimeoutSeconds * 1000, application_name: "fleetdb dynamic provider" });
+    const client = new PgClient({
+      host,
+      port,
+      database: login.database,
+      user: login.user,
+      password,
+      ssl,
+      connectionTimeoutMillis: login.connectTimeoutSeconds * 1000,
+      application_name: "fleetdb dynamic provider",
+    });
     try {
       await client.connect();
       return { client, password };
@@ -55,7 +66,9 @@ export async function connectAdmin(
  * chain against the root certificate libpq would use (PGSSLROOTCERT, else ~/.postgresql/root.crt);
  * verify-full checks the host name too.
  */
-export function tlsFor(sslmode: string): false | { rejectUnauthorized: boolean; ca?: string; checkServerIdentity?: () => undefined } {
+export function tlsFor(
+  sslmode: string,
+): false | { rejectUnauthorized: boolean; ca?: string; checkServerIdentity?: () => undefined } {
   if (sslmode === "disable") return false;
   if (sslmode === "require") return { rejectUnauthorized: false };
   const fs = require("node:fs") as typeof import("node:fs");

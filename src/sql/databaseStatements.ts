@@ -4,11 +4,24 @@ import { doBlock } from "./guards";
 import { statement, type Difference, type PlanResource, type PlanStatement, type RenderContext } from "./plan";
 
 /** CREATE DATABASE "d" OWNER … TEMPLATE template0 ENCODING 'UTF8' … (runs outside any transaction). */
-export function databaseStatements(resource: PlanResource, context: RenderContext): { statements: PlanStatement[]; differences: Difference[] } {
+export function databaseStatements(
+  resource: PlanResource,
+  context: RenderContext,
+): { statements: PlanStatement[]; differences: Difference[] } {
   const { inputs } = resource;
   const name = String(inputs.name ?? resource.name);
-  const template = typeof inputs.template === "string" ? (inputs.template === "DEFAULT" ? "DEFAULT" : escapeIdentifier(inputs.template)) : "template0";
-  const encoding = typeof inputs.encoding === "string" ? (inputs.encoding === "DEFAULT" ? "DEFAULT" : escapeLiteral(inputs.encoding)) : "'UTF8'";
+  const template =
+    typeof inputs.template === "string"
+      ? inputs.template === "DEFAULT"
+        ? "DEFAULT"
+        : escapeIdentifier(inputs.template)
+      : "template0";
+  const encoding =
+    typeof inputs.encoding === "string"
+      ? inputs.encoding === "DEFAULT"
+        ? "DEFAULT"
+        : escapeLiteral(inputs.encoding)
+      : "'UTF8'";
   const parts = [
     `CREATE DATABASE ${escapeIdentifier(name)}`,
     `OWNER ${escapeIdentifier(typeof inputs.owner === "string" ? inputs.owner : context.providerUsername)}`,
@@ -20,21 +33,31 @@ export function databaseStatements(resource: PlanResource, context: RenderContex
     `CONNECTION LIMIT ${Number(inputs.connectionLimit ?? -1)}`,
     `IS_TEMPLATE ${inputs.isTemplate === true ? "true" : "false"}`,
   ];
-  return { statements: [{ sql: parts.join(" "), transactional: false, createsDatabase: name }], differences: ["create-database"] };
+  return {
+    statements: [{ sql: parts.join(" "), transactional: false, createsDatabase: name }],
+    differences: ["create-database"],
+  };
 }
 
 export function schemaStatements(resource: PlanResource): { statements: PlanStatement[]; differences: Difference[] } {
   const { inputs } = resource;
   const schema = escapeIdentifier(String(inputs.name ?? resource.name));
-  if (typeof inputs.owner !== "string") return { statements: [statement(`CREATE SCHEMA IF NOT EXISTS ${schema}`)], differences: [] };
+  if (typeof inputs.owner !== "string")
+    return { statements: [statement(`CREATE SCHEMA IF NOT EXISTS ${schema}`)], differences: [] };
   const owner = escapeIdentifier(inputs.owner);
   return {
-    statements: [statement(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}`), statement(`ALTER SCHEMA ${schema} OWNER TO ${owner}`)],
+    statements: [
+      statement(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}`),
+      statement(`ALTER SCHEMA ${schema} OWNER TO ${owner}`),
+    ],
     differences: ["schema-owner"],
   };
 }
 
-export function extensionStatements(resource: PlanResource): { statements: PlanStatement[]; differences: Difference[] } {
+export function extensionStatements(resource: PlanResource): {
+  statements: PlanStatement[];
+  differences: Difference[];
+} {
   const { inputs } = resource;
   const name = String(inputs.name ?? resource.name);
   const create =

@@ -25,7 +25,10 @@ function target(inputs: Record<string, unknown>): string {
   }
 }
 
-export function grantStatements(resource: PlanResource, context: RenderContext): { statements: PlanStatement[]; differences: Difference[] } {
+export function grantStatements(
+  resource: PlanResource,
+  context: RenderContext,
+): { statements: PlanStatement[]; differences: Difference[] } {
   const { inputs } = resource;
   const role = String(inputs.role);
   const grantee = escapeIdentifier(role);
@@ -33,11 +36,18 @@ export function grantStatements(resource: PlanResource, context: RenderContext):
   const on = target(inputs);
   const objects = Array.isArray(inputs.objects) ? inputs.objects : [];
   // With listed objects the provider revokes only the privileges it grants; otherwise everything.
-  const revokeWhat = objects.length > 0 && privileges.length > 0 && !["database", "schema"].includes(String(inputs.objectType)) ? privileges.join(",") : "ALL PRIVILEGES";
+  const revokeWhat =
+    objects.length > 0 && privileges.length > 0 && !["database", "schema"].includes(String(inputs.objectType))
+      ? privileges.join(",")
+      : "ALL PRIVILEGES";
   const sql = [`REVOKE ${revokeWhat} ON ${on} FROM ${grantee}`];
-  if (privileges.length > 0) sql.push(`GRANT ${privileges.join(",")} ON ${on} TO ${grantee}${inputs.withGrantOption === true ? " WITH GRANT OPTION" : ""}`);
+  if (privileges.length > 0)
+    sql.push(
+      `GRANT ${privileges.join(",")} ON ${on} TO ${grantee}${inputs.withGrantOption === true ? " WITH GRANT OPTION" : ""}`,
+    );
 
-  if (role === PUBLIC_ROLE || context.plannedRoles.has(role)) return { statements: sql.map(statement), differences: [] };
+  if (role === PUBLIC_ROLE || context.plannedRoles.has(role))
+    return { statements: sql.map(statement), differences: [] };
   const guarded = doBlock(
     `IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${escapeLiteral(role)}) THEN\n${sql.map((line) => `  ${line};`).join("\n")}\n` +
       `ELSE\n  RAISE NOTICE ${escapeLiteral(`role ${role} does not exist on this server: its grant on ${on} is skipped`)};\nEND IF;`,

@@ -51,14 +51,21 @@ export interface RenderContext {
 
 /** Every place the plan's SQL differs from the provider's, and why. */
 export const DIFFERENCES = {
-  password: "login roles get PASSWORD NULL instead of their generated password: passwords live in Pulumi state; set them from the stack outputs (README)",
-  "role-guard": "CREATE ROLE only when the role is missing, else ALTER ROLE with the same attributes (the password untouched), so a re-run changes nothing",
-  memberships: "memberships are granted, never revoked (on an update the provider first revokes every membership the role has)",
-  "missing-grantee": "a grant to a role this plan does not create (an existing role) is skipped with a NOTICE when the role is missing",
-  "create-database": "CREATE DATABASE runs on its own (it cannot run in a transaction), guarded with psql's \\if so it runs only when the database is missing",
-  "schema-owner": "both branches of the provider's create: CREATE SCHEMA IF NOT EXISTS for a missing schema, ALTER SCHEMA … OWNER TO for an existing one",
+  password:
+    "login roles get PASSWORD NULL instead of their generated password: passwords live in Pulumi state; set them from the stack outputs (README)",
+  "role-guard":
+    "CREATE ROLE only when the role is missing, else ALTER ROLE with the same attributes (the password untouched), so a re-run changes nothing",
+  memberships:
+    "memberships are granted, never revoked (on an update the provider first revokes every membership the role has)",
+  "missing-grantee":
+    "a grant to a role this plan does not create (an existing role) is skipped with a NOTICE when the role is missing",
+  "create-database":
+    "CREATE DATABASE runs on its own (it cannot run in a transaction), guarded with psql's \\if so it runs only when the database is missing",
+  "schema-owner":
+    "both branches of the provider's create: CREATE SCHEMA IF NOT EXISTS for a missing schema, ALTER SCHEMA … OWNER TO for an existing one",
   extension: "on a server without the extension (plain PostgreSQL) a NOTICE says so instead of failing",
-  "superuser-password": "the superuser's password is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
+  "superuser-password":
+    "the superuser's password is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
 } as const;
 export type Difference = keyof typeof DIFFERENCES;
 

@@ -3,7 +3,15 @@ import { escapeIdentifier } from "pg";
 import { defaultPrivilegesStatements } from "./defaultPrivilegesStatements";
 import { databaseStatements, extensionStatements, schemaStatements } from "./databaseStatements";
 import { grantStatements } from "./grantStatements";
-import { statement, type Difference, type Plan, type PlanResource, type PlanStatement, type PlanStep, type RenderContext } from "./plan";
+import {
+  statement,
+  type Difference,
+  type Plan,
+  type PlanResource,
+  type PlanStatement,
+  type PlanStep,
+  type RenderContext,
+} from "./plan";
 import { roleSettingStatement } from "./roleSettingStatements";
 import { roleName, roleStatements } from "./roleStatements";
 
@@ -29,10 +37,18 @@ export const RENDERERS: Record<string, Renderer> = {
   "postgresql:index/extension:Extension": { rank: 3, database: inItsDatabase, render: extensionStatements },
   "postgresql:index/schema:Schema": { rank: 4, database: inItsDatabase, render: schemaStatements },
   "postgresql:index/grant:Grant": { rank: 5, database: inItsDatabase, render: grantStatements },
-  "postgresql:index/defaultPrivileges:DefaultPrivileges": { rank: 6, database: inItsDatabase, render: defaultPrivilegesStatements },
+  "postgresql:index/defaultPrivileges:DefaultPrivileges": {
+    rank: 6,
+    database: inItsDatabase,
+    render: defaultPrivilegesStatements,
+  },
   // fleetdb's dynamic resources: role settings are cluster-wide catalog rows, written from the provider's database.
   "fleetdb:dynamic:role-setting": { rank: 7, database: inProviderDatabase, render: roleSettingPlan },
-  "fleetdb:dynamic:superuser-password": { rank: 0, database: inProviderDatabase, render: () => ({ statements: [], differences: ["superuser-password"] }) },
+  "fleetdb:dynamic:superuser-password": {
+    rank: 0,
+    database: inProviderDatabase,
+    render: () => ({ statements: [], differences: ["superuser-password"] }),
+  },
 };
 
 const PROVIDER_TYPE = "pulumi:providers:postgresql";
@@ -46,7 +62,8 @@ export function planFromResources(resources: readonly (PlanResource & { outputs?
   const providerUsername = typeof provider?.inputs.username === "string" ? provider.inputs.username : "postgres";
   const planned = resources.filter((resource) => resource.type.startsWith("postgresql:") || isPlannedDynamic(resource));
   for (const resource of planned) {
-    if (!RENDERERS[rendererKey(resource)]) throw new UnplannableResource(`the SQL plan cannot render ${resource.type} ${resource.name}`);
+    if (!RENDERERS[rendererKey(resource)])
+      throw new UnplannableResource(`the SQL plan cannot render ${resource.type} ${resource.name}`);
   }
   const context: RenderContext = {
     providerDatabase,
@@ -57,8 +74,18 @@ export function planFromResources(resources: readonly (PlanResource & { outputs?
     const renderer = RENDERERS[rendererKey(resource)]!;
     const { statements, differences } = renderer.render(resource, context);
     const kind = isPlannedDynamic(resource) ? String(resource.inputs.fleetdbKind) : undefined;
-    const requiresDatabase = kind === "role-setting" && typeof resource.inputs.database === "string" ? resource.inputs.database : undefined;
-    return { urn: resource.urn, type: resource.type, name: resource.name, kind, database: renderer.database(resource, context), requiresDatabase, statements, differences };
+    const requiresDatabase =
+      kind === "role-setting" && typeof resource.inputs.database === "string" ? resource.inputs.database : undefined;
+    return {
+      urn: resource.urn,
+      type: resource.type,
+      name: resource.name,
+      kind,
+      database: renderer.database(resource, context),
+      requiresDatabase,
+      statements,
+      differences,
+    };
   });
   return { providerDatabase, providerUsername, steps };
 }
@@ -76,11 +103,15 @@ function rendererKey(resource: PlanResource): string {
 function applyOrder(resources: readonly PlanResource[]): PlanResource[] {
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   const index = new Map(resources.map((resource, position) => [resource.urn, position]));
-  const waitingOn = new Map(resources.map((resource) => [resource.urn, new Set(resource.dependencies.filter((urn) => byUrn.has(urn)))]));
+  const waitingOn = new Map(
+    resources.map((resource) => [resource.urn, new Set(resource.dependencies.filter((urn) => byUrn.has(urn)))]),
+  );
   const ordered: PlanResource[] = [];
   const key = (resource: PlanResource) => [RENDERERS[rendererKey(resource)]!.rank, index.get(resource.urn)!] as const;
   while (ordered.length < resources.length) {
-    const ready = resources.filter((resource) => waitingOn.get(resource.urn)!.size === 0 && !ordered.includes(resource));
+    const ready = resources.filter(
+      (resource) => waitingOn.get(resource.urn)!.size === 0 && !ordered.includes(resource),
+    );
     if (ready.length === 0) throw new UnplannableResource("the declared resources depend on each other in a cycle");
     ready.sort((a, b) => key(a)[0] - key(b)[0] || key(a)[1] - key(b)[1]);
     const next = ready[0]!;
@@ -94,7 +125,16 @@ function applyOrder(resources: readonly PlanResource[]): PlanResource[] {
 function roleSettingPlan(resource: PlanResource): Rendered {
   const { role, database, setting, value } = resource.inputs;
   return {
-    statements: [statement(roleSettingStatement(escapeIdentifier, { role: String(role), database: typeof database === "string" ? database : undefined, setting: String(setting), value: Number(value) }))],
+    statements: [
+      statement(
+        roleSettingStatement(escapeIdentifier, {
+          role: String(role),
+          database: typeof database === "string" ? database : undefined,
+          setting: String(setting),
+          value: Number(value),
+        }),
+      ),
+    ],
     differences: [],
   };
 }
@@ -104,7 +144,10 @@ function grantRoleStatements(resource: PlanResource): Rendered {
   const group = escapeIdentifier(String(resource.inputs.grantRole));
   const member = escapeIdentifier(String(resource.inputs.role));
   return {
-    statements: [statement(`REVOKE ${group} FROM ${member}`), statement(`GRANT ${group} TO ${member}${resource.inputs.withAdminOption === true ? " WITH ADMIN OPTION" : ""}`)],
+    statements: [
+      statement(`REVOKE ${group} FROM ${member}`),
+      statement(`GRANT ${group} TO ${member}${resource.inputs.withAdminOption === true ? " WITH ADMIN OPTION" : ""}`),
+    ],
     differences: [],
   };
 }

@@ -28,7 +28,9 @@ export function psqlScript(plan: Plan, header: string[] = []): string {
   const lines = [
     ...header.map((line) => `-- ${line}`),
     "-- Run: psql -X -v ON_ERROR_STOP=1 -f plan.sql (as the superuser the provider logs in as).",
-    ...(used.length > 0 ? ["-- Where this plan differs from the provider's statements (marked [key] per resource):"] : []),
+    ...(used.length > 0
+      ? ["-- Where this plan differs from the provider's statements (marked [key] per resource):"]
+      : []),
     ...used.map((key) => `--   [${key}] ${DIFFERENCES[key]}`),
     "\\set ON_ERROR_STOP on",
     `\\connect ${escapeIdentifier(plan.providerDatabase)}`,

@@ -15,7 +15,8 @@ export type QuoteIdentifier = (name: string) => string;
 export function roleSettingStatement(quote: QuoteIdentifier, target: RoleSettingTarget): string {
   const scope = `ALTER ROLE ${quote(target.role)}${target.database ? ` IN DATABASE ${quote(target.database)}` : ""}`;
   if (target.value === undefined) return `${scope} RESET ${quote(target.setting)}`;
-  if (!Number.isInteger(target.value) || target.value < 0) throw new Error(`role setting ${target.setting}: expected a whole number of ms, got ${target.value}`);
+  if (!Number.isInteger(target.value) || target.value < 0)
+    throw new Error(`role setting ${target.setting}: expected a whole number of ms, got ${target.value}`);
   return `${scope} SET ${quote(target.setting)} = ${target.value}`;
 }
 

@@ -20,9 +20,16 @@ export function roleName(resource: PlanResource): string {
 
 /** The role's options, as CREATE ROLE … WITH takes them and ALTER ROLE … WITH accepts them again. */
 function options(inputs: Record<string, unknown>): string {
-  const validUntil = typeof inputs.validUntil === "string" && inputs.validUntil.toLowerCase() !== "infinity" ? inputs.validUntil : "infinity";
-  const parts = [`VALID UNTIL ${escapeLiteral(validUntil)}`, `CONNECTION LIMIT ${Number(inputs.connectionLimit ?? -1)}`];
-  for (const [input, keyword, fallback] of ATTRIBUTES) parts.push(`${(inputs[input] ?? fallback) === true ? "" : "NO"}${keyword}`);
+  const validUntil =
+    typeof inputs.validUntil === "string" && inputs.validUntil.toLowerCase() !== "infinity"
+      ? inputs.validUntil
+      : "infinity";
+  const parts = [
+    `VALID UNTIL ${escapeLiteral(validUntil)}`,
+    `CONNECTION LIMIT ${Number(inputs.connectionLimit ?? -1)}`,
+  ];
+  for (const [input, keyword, fallback] of ATTRIBUTES)
+    parts.push(`${(inputs[input] ?? fallback) === true ? "" : "NO"}${keyword}`);
   return parts.join(" ");
 }
 
@@ -37,13 +44,18 @@ export function roleStatements(resource: PlanResource): { statements: PlanStatem
   const alter = `ALTER ROLE ${role} WITH ${options(inputs)};`;
   const statements = [
     statement(
-      doBlock(`IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${escapeLiteral(name)}) THEN\n  ${create}\nELSE\n  ${alter}\nEND IF;`),
+      doBlock(
+        `IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${escapeLiteral(name)}) THEN\n  ${create}\nELSE\n  ${alter}\nEND IF;`,
+      ),
     ),
   ];
   const groups = Array.isArray(inputs.roles) ? inputs.roles.map(String) : [];
   if (groups.length > 0) differences.push("memberships");
   for (const group of groups) statements.push(statement(`GRANT ${escapeIdentifier(group)} TO ${role}`));
-  const searchPath = Array.isArray(inputs.searchPaths) && inputs.searchPaths.length > 0 ? inputs.searchPaths.map((path) => escapeIdentifier(String(path))).join(", ") : "DEFAULT";
+  const searchPath =
+    Array.isArray(inputs.searchPaths) && inputs.searchPaths.length > 0
+      ? inputs.searchPaths.map((path) => escapeIdentifier(String(path))).join(", ")
+      : "DEFAULT";
   statements.push(statement(`ALTER ROLE ${role} SET search_path TO ${searchPath}`));
   // The provider sets these on create only when non-zero (0 means "no per-role value").
   for (const [input, setting] of [

@@ -30,7 +30,9 @@ beforeAll(async () => {
     malformed: ["--config-file", fixture("malformed")],
     missing: ["--stack", "staging"],
   };
-  const entries = await Promise.all(Object.entries(runs).map(async ([name, args]) => [name, await runTool("gate", args)] as const));
+  const entries = await Promise.all(
+    Object.entries(runs).map(async ([name, args]) => [name, await runTool("gate", args)] as const),
+  );
   Object.assign(results, Object.fromEntries(entries));
 }, 300_000);
 
@@ -54,14 +56,23 @@ describe("clean stacks exit 0", () => {
       expect(stdout).toMatch(new RegExp(`│ ${policy} +│ ${level} +│ ${status} `));
     }
     expect(stdout).toMatch(/│ total +│ +99 │ of max_connections 100/);
-    expect(stdout).toMatch(/│ deployer \(dynamic\) +│ deployer +│ +1 │ fleetdb dynamic resources, one connection at a time/);
+    expect(stdout).toMatch(
+      /│ deployer \(dynamic\) +│ deployer +│ +1 │ fleetdb dynamic resources, one connection at a time/,
+    );
     expect(stdout).toContain("[████████████████████████████████████████] 99/100 slots, 1 left");
   });
 
   test("--json carries the same verdict and the budget", () => {
     const report = JSON.parse(results.prodJson!.stdout);
-    expect(report).toMatchObject({ stack: "prod", passed: true, pack: { name: "fleetdb-guardrails" }, budget: { total: 99, maxConnections: 100, headroom: 1 } });
-    expect(report.policies.map((policy: { name: string; status: string }) => `${policy.name}:${policy.status}`)).toEqual([
+    expect(report).toMatchObject({
+      stack: "prod",
+      passed: true,
+      pack: { name: "fleetdb-guardrails" },
+      budget: { total: 99, maxConnections: 100, headroom: 1 },
+    });
+    expect(
+      report.policies.map((policy: { name: string; status: string }) => `${policy.name}:${policy.status}`),
+    ).toEqual([
       "no-superuser-app-roles:pass",
       "connection-budget:pass",
       "no-public-db-port:pass",
@@ -73,7 +84,9 @@ describe("clean stacks exit 0", () => {
 
   test("secure: values, top-level and nested, become placeholders and are said so on stderr", () => {
     expect(results.small!.stderr).toContain("note: fleetdb:superuserPassword is a secret; offline it is a placeholder");
-    expect(results.small!.stderr).toContain("note: fleetdb:budget.unmanaged.admin_tools.description is a secret; offline it is a placeholder");
+    expect(results.small!.stderr).toContain(
+      "note: fleetdb:budget.unmanaged.admin_tools.description is a secret; offline it is a placeholder",
+    );
   });
 
   test("`all: mandatory` changes no verdict on prod (provider-tls stays not applicable)", () => {
@@ -95,7 +108,9 @@ describe("policy violations exit 1 and name the policy", () => {
     const { code, stdout } = results.publicBind!;
     expect(code).toBe(1);
     expect(stdout).toMatch(/│ no-public-db-port +│ mandatory +│ violation/);
-    expect(stdout).toContain("timescale-container: container timescaledb publishes PostgreSQL 5433:5432 on ip 0.0.0.0, beyond loopback: set ip to 127.0.0.1");
+    expect(stdout).toContain(
+      "timescale-container: container timescaledb publishes PostgreSQL 5433:5432 on ip 0.0.0.0, beyond loopback: set ip to 127.0.0.1",
+    );
     expect(stdout).toContain("fix: Publish the port on 127.0.0.1");
   });
 
@@ -118,7 +133,9 @@ describe("bad input exits 2 and names the key", () => {
 
   test("a malformed file", () => {
     expect(results.malformed!.code).toBe(2);
-    expect(results.malformed!.stderr).toMatch(/malformed\.yaml:7:1: not valid YAML under config\.fleetdb:databases\.app_db\.schemas: /);
+    expect(results.malformed!.stderr).toMatch(
+      /malformed\.yaml:7:1: not valid YAML under config\.fleetdb:databases\.app_db\.schemas: /,
+    );
   });
 
   test("a stack file that does not exist", () => {
@@ -128,6 +145,8 @@ describe("bad input exits 2 and names the key", () => {
 
   test("a policy config the CLI would refuse", () => {
     expect(results.invalidPolicyConfig!.code).toBe(2);
-    expect(results.invalidPolicyConfig!.stderr).toContain("error: connection-budget: maxConnectionsCeiling must be integer");
+    expect(results.invalidPolicyConfig!.stderr).toContain(
+      "error: connection-budget: maxConnectionsCeiling must be integer",
+    );
   });
 });

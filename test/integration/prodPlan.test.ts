@@ -22,7 +22,9 @@ beforeAll(async () => {
   const owner = new Client(stack.login("tracksolid_owner"));
   await owner.connect();
   for (const schema of ["tracksolid", "reporting"]) {
-    await owner.query(`CREATE TABLE ${schema}.items (id serial PRIMARY KEY, note text); INSERT INTO ${schema}.items (note) VALUES ('seed')`);
+    await owner.query(
+      `CREATE TABLE ${schema}.items (id serial PRIMARY KEY, note text); INSERT INTO ${schema}.items (note) VALUES ('seed')`,
+    );
   }
   await owner.query("CREATE VIEW reporting.v_trips AS SELECT id, note FROM tracksolid.items");
   await owner.end();
@@ -69,7 +71,9 @@ describe("connecting: each role reaches its own database only", () => {
     ]),
   );
   test.each(matrix)("%s → %s: %s", async (role, database, allowed) => {
-    expect(await attempt(role, database, "SELECT 1")).toBe(allowed ? "ok" : `permission denied for database "${database}"`);
+    expect(await attempt(role, database, "SELECT 1")).toBe(
+      allowed ? "ok" : `permission denied for database "${database}"`,
+    );
   });
 });
 
@@ -113,10 +117,20 @@ function denial(operation: string, schema: string): string {
 
 describe("privileges on objects the owner creates after the plan (default privileges)", () => {
   const cases = [
-    ...(["tracksolid_owner", "dashboard_app"] as const).flatMap((role) => ["tracksolid", "reporting"].map((schema) => [role, "tracksolid_db", schema] as const)),
-    ...(["gateway_app", "cron_app"] as const).flatMap((role) => FLEET_SCHEMAS.map((schema) => [role, "fleet_platform", schema] as const)),
+    ...(["tracksolid_owner", "dashboard_app"] as const).flatMap((role) =>
+      ["tracksolid", "reporting"].map((schema) => [role, "tracksolid_db", schema] as const),
+    ),
+    ...(["gateway_app", "cron_app"] as const).flatMap((role) =>
+      FLEET_SCHEMAS.map((schema) => [role, "fleet_platform", schema] as const),
+    ),
   ].flatMap(([role, database, schema]) =>
-    OPERATIONS.map(([operation, sql]): [LoginRole, string, string, string, string] => [role, schema, operation, database, sql(schema)]),
+    OPERATIONS.map(([operation, sql]): [LoginRole, string, string, string, string] => [
+      role,
+      schema,
+      operation,
+      database,
+      sql(schema),
+    ]),
   );
   test.each(cases)("%s on %s: %s", async (role, schema, operation, database, sql) => {
     const expected = ALLOWED[role].includes(operation) ? "ok" : denial(operation, schema);
@@ -129,7 +143,9 @@ describe("privileges on objects the owner creates after the plan (default privil
 
   test.each(LOGIN_ROLES)("%s cannot create in public, but may create temporary tables", async (role) => {
     const database = role === "gateway_app" || role === "cron_app" ? "fleet_platform" : "tracksolid_db";
-    expect(await attempt(role, database, "CREATE TABLE public.sneaky (id int)")).toBe("permission denied for schema public");
+    expect(await attempt(role, database, "CREATE TABLE public.sneaky (id int)")).toBe(
+      "permission denied for schema public",
+    );
     expect(await attempt(role, database, "CREATE TEMP TABLE scratch (id int)")).toBe("ok");
   });
 });
@@ -137,14 +153,18 @@ describe("privileges on objects the owner creates after the plan (default privil
 describe("objects that existed before the plan (adopted from the live server)", () => {
   test("dashboard_app reads them: GRANT … ON ALL TABLES covered what was there", async () => {
     expect(await attempt("dashboard_app", "tracksolid_db", "SELECT note FROM tracksolid.legacy_positions")).toBe("ok");
-    expect(await attempt("dashboard_app", "tracksolid_db", "INSERT INTO tracksolid.legacy_positions (note) VALUES ('x')")).toBe(
-      "permission denied for table legacy_positions",
-    );
+    expect(
+      await attempt("dashboard_app", "tracksolid_db", "INSERT INTO tracksolid.legacy_positions (note) VALUES ('x')"),
+    ).toBe("permission denied for table legacy_positions");
   });
 
   test("tracksolid_owner cannot alter a table it does not own (README: hand them over with ALTER … OWNER TO)", async () => {
-    expect(await attempt("tracksolid_owner", "tracksolid_db", "ALTER TABLE tracksolid.legacy_positions ADD COLUMN x int")).toBe("must be owner of table legacy_positions");
-    expect(await attempt("tracksolid_owner", "tracksolid_db", "SELECT * FROM tracksolid.legacy_positions")).toBe("permission denied for table legacy_positions");
+    expect(
+      await attempt("tracksolid_owner", "tracksolid_db", "ALTER TABLE tracksolid.legacy_positions ADD COLUMN x int"),
+    ).toBe("must be owner of table legacy_positions");
+    expect(await attempt("tracksolid_owner", "tracksolid_db", "SELECT * FROM tracksolid.legacy_positions")).toBe(
+      "permission denied for table legacy_positions",
+    );
   });
 
   test("but, as the schema's owner, it may drop any object in the schema (PostgreSQL's rule for schema owners)", async () => {
@@ -152,7 +172,10 @@ describe("objects that existed before the plan (adopted from the live server)", 
   });
 
   test("the adopted schema now belongs to tracksolid_owner", async () => {
-    const [schema] = await stack.server.query<{ owner: string }>("SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'tracksolid'", "tracksolid_db");
+    const [schema] = await stack.server.query<{ owner: string }>(
+      "SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'tracksolid'",
+      "tracksolid_db",
+    );
     expect(schema!.owner).toBe("tracksolid_owner");
   });
 });
@@ -163,14 +186,26 @@ describe("attributes and settings", () => {
       "SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls FROM pg_roles WHERE rolname IN ('tracksolid_owner','dashboard_app','gateway_app','cron_app','ts_read','fp_rw','fleet_owner') ORDER BY 1",
     );
     expect(rows).toHaveLength(7);
-    for (const row of rows) expect(row).toMatchObject({ rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolreplication: false, rolbypassrls: false });
+    for (const row of rows)
+      expect(row).toMatchObject({
+        rolsuper: false,
+        rolcreaterole: false,
+        rolcreatedb: false,
+        rolreplication: false,
+        rolbypassrls: false,
+      });
   });
 
   test("the login roles' limits are the prod budget's", async () => {
     const rows = await stack.server.query<{ rolname: string; rolconnlimit: number }>(
       "SELECT rolname, rolconnlimit FROM pg_roles WHERE rolcanlogin AND rolname <> 'postgres' ORDER BY rolname",
     );
-    expect(Object.fromEntries(rows.map((row) => [row.rolname, row.rolconnlimit]))).toEqual({ cron_app: 5, dashboard_app: 8, gateway_app: 15, tracksolid_owner: 30 });
+    expect(Object.fromEntries(rows.map((row) => [row.rolname, row.rolconnlimit]))).toEqual({
+      cron_app: 5,
+      dashboard_app: 8,
+      gateway_app: 15,
+      tracksolid_owner: 30,
+    });
   });
 
   test.each<[LoginRole, string, string, string, string]>([
@@ -178,20 +213,39 @@ describe("attributes and settings", () => {
     ["dashboard_app", "30s", "1min", "5s", "0"],
     ["gateway_app", "15s", "1min", "5s", "0"],
     ["cron_app", "5min", "5min", "10s", "0"],
-  ])("a fresh session of %s: statement_timeout %s, idle_in_transaction_session_timeout %s, lock_timeout %s, idle_session_timeout %s", async (role, ...expected) => {
-    const client = new Client(stack.login(role));
-    await client.connect();
-    const settings = ["statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout", "idle_session_timeout"];
-    const { rows } = await client.query("SELECT name, setting, unit, current_setting(name) AS shown FROM pg_settings WHERE name = ANY($1)", [settings]);
-    await client.end();
-    expect(settings.map((name) => rows.find((row) => row.name === name)!.shown)).toEqual(expected);
-  });
+  ])(
+    "a fresh session of %s: statement_timeout %s, idle_in_transaction_session_timeout %s, lock_timeout %s, idle_session_timeout %s",
+    async (role, ...expected) => {
+      const client = new Client(stack.login(role));
+      await client.connect();
+      const settings = [
+        "statement_timeout",
+        "idle_in_transaction_session_timeout",
+        "lock_timeout",
+        "idle_session_timeout",
+      ];
+      const { rows } = await client.query(
+        "SELECT name, setting, unit, current_setting(name) AS shown FROM pg_settings WHERE name = ANY($1)",
+        [settings],
+      );
+      await client.end();
+      expect(settings.map((name) => rows.find((row) => row.name === name)!.shown)).toEqual(expected);
+    },
+  );
 
   test("lock_timeout and idle_session_timeout are stored per role, idle_session_timeout as an explicit 0", async () => {
     const rows = await stack.server.query<{ rolname: string; setconfig: string[] }>(
       "SELECT r.rolname, s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE s.setdatabase = 0 AND r.rolname = 'gateway_app'",
     );
-    expect(rows[0]!.setconfig.sort()).toEqual(["idle_in_transaction_session_timeout=60000", "idle_session_timeout=0", "lock_timeout=5000", "search_path=DEFAULT", "statement_timeout=15000"].filter((entry) => entry !== "search_path=DEFAULT"));
+    expect(rows[0]!.setconfig.sort()).toEqual(
+      [
+        "idle_in_transaction_session_timeout=60000",
+        "idle_session_timeout=0",
+        "lock_timeout=5000",
+        "search_path=DEFAULT",
+        "statement_timeout=15000",
+      ].filter((entry) => entry !== "search_path=DEFAULT"),
+    );
   });
 
   test("the server stored SCRAM verifiers; the plan itself never set a password", async () => {

@@ -16,7 +16,15 @@ let admin: AdminLogin;
 
 beforeAll(async () => {
   server = await startServer();
-  admin = { host: "127.0.0.1", port: server.port, database: "postgres", user: "postgres", password: server.superuser.password, sslmode: "disable", connectTimeoutSeconds: 5 };
+  admin = {
+    host: "127.0.0.1",
+    port: server.port,
+    database: "postgres",
+    user: "postgres",
+    password: server.superuser.password,
+    sslmode: "disable",
+    connectTimeoutSeconds: 5,
+  };
   await server.query("CREATE ROLE app LOGIN PASSWORD 'app-password'");
   await server.query("CREATE DATABASE appdb");
   await server.query("GRANT CONNECT ON DATABASE appdb TO app");
@@ -26,7 +34,14 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const inputs = (change: Partial<RoleSettingInputs> = {}): RoleSettingInputs => ({ fleetdbKind: "role-setting", role: "app", setting: "lock_timeout", value: 5000, admin, ...change });
+const inputs = (change: Partial<RoleSettingInputs> = {}): RoleSettingInputs => ({
+  fleetdbKind: "role-setting",
+  role: "app",
+  setting: "lock_timeout",
+  value: 5000,
+  admin,
+  ...change,
+});
 
 async function stored(): Promise<Record<string, string[]>> {
   const rows = await server.query<{ database: string; setconfig: string[] }>(
@@ -63,10 +78,20 @@ describe("the provider, called directly", () => {
   });
 
   test("read returns what the server has; a change by hand shows up as drift", async () => {
-    expect(await roleSettingProvider.read!("app/*/lock_timeout", inputs({ value: 2500 }))).toEqual({ id: "app/*/lock_timeout", props: inputs({ value: 2500 }) });
+    expect(await roleSettingProvider.read!("app/*/lock_timeout", inputs({ value: 2500 }))).toEqual({
+      id: "app/*/lock_timeout",
+      props: inputs({ value: 2500 }),
+    });
     await server.query("ALTER ROLE app SET lock_timeout = '7s'");
-    expect(await roleSettingProvider.read!("app/*/lock_timeout", inputs({ value: 2500 }))).toEqual({ id: "app/*/lock_timeout", props: inputs({ value: 7000 }) });
-    const diff = await roleSettingProvider.diff!("app/*/lock_timeout", inputs({ value: 7000 }), inputs({ value: 2500 }));
+    expect(await roleSettingProvider.read!("app/*/lock_timeout", inputs({ value: 2500 }))).toEqual({
+      id: "app/*/lock_timeout",
+      props: inputs({ value: 7000 }),
+    });
+    const diff = await roleSettingProvider.diff!(
+      "app/*/lock_timeout",
+      inputs({ value: 7000 }),
+      inputs({ value: 2500 }),
+    );
     expect(diff).toMatchObject({ changes: true, replaces: [] });
   });
 
@@ -78,7 +103,10 @@ describe("the provider, called directly", () => {
   test("IN DATABASE: only sessions in that database get it, and it overrides the role-level value there", async () => {
     await roleSettingProvider.create(inputs({ value: 1000 }));
     await roleSettingProvider.create(inputs({ database: "appdb", value: 3000 }));
-    expect(await stored()).toEqual({ "*": ["idle_session_timeout=0", "lock_timeout=1000"], appdb: ["lock_timeout=3000"] });
+    expect(await stored()).toEqual({
+      "*": ["idle_session_timeout=0", "lock_timeout=1000"],
+      appdb: ["lock_timeout=3000"],
+    });
     expect(await sessionReports("lock_timeout", "appdb")).toBe("3s");
     expect(await sessionReports("lock_timeout", "postgres")).toBe("1s");
   });
@@ -87,7 +115,9 @@ describe("the provider, called directly", () => {
     await server.query("CREATE DATABASE scratch");
     await roleSettingProvider.create(inputs({ database: "scratch", value: 4000 }));
     await server.query("DROP DATABASE scratch");
-    expect(await roleSettingProvider.read!("app/scratch/lock_timeout", inputs({ database: "scratch", value: 4000 }))).toEqual({});
+    expect(
+      await roleSettingProvider.read!("app/scratch/lock_timeout", inputs({ database: "scratch", value: 4000 })),
+    ).toEqual({});
   });
 
   test("delete RESETs the setting", async () => {
@@ -96,17 +126,42 @@ describe("the provider, called directly", () => {
   });
 
   test("diff: a new role, database or setting replaces (deleting first); a new admin credential is an update", async () => {
-    expect(await roleSettingProvider.diff!("id", inputs(), inputs({ database: "appdb" }))).toEqual({ changes: true, replaces: ["database"], deleteBeforeReplace: true });
-    expect(await roleSettingProvider.diff!("id", inputs(), inputs({ admin: { ...admin, password: "rotated" } }))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
-    expect(await roleSettingProvider.diff!("id", inputs(), inputs())).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+    expect(await roleSettingProvider.diff!("id", inputs(), inputs({ database: "appdb" }))).toEqual({
+      changes: true,
+      replaces: ["database"],
+      deleteBeforeReplace: true,
+    });
+    expect(
+      await roleSettingProvider.diff!("id", inputs(), inputs({ admin: { ...admin, password: "rotated" } })),
+    ).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    expect(await roleSettingProvider.diff!("id", inputs(), inputs())).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
   });
 
   test.each<[string, number | string, string]>([
-    ["statement_timeout", 1000, "setting statement_timeout is not one fleetdb manages (allowed: lock_timeout, idle_session_timeout)"],
-    ["lock_timeout", -1, "lock_timeout: expected milliseconds (an integer) or a string with a unit (us, ms, s, min, h, d), from 0 to 2147483647 ms"],
-    ["lock_timeout", 2_147_483_648, "lock_timeout: expected milliseconds (an integer) or a string with a unit (us, ms, s, min, h, d), from 0 to 2147483647 ms"],
+    [
+      "statement_timeout",
+      1000,
+      "setting statement_timeout is not one fleetdb manages (allowed: lock_timeout, idle_session_timeout)",
+    ],
+    [
+      "lock_timeout",
+      -1,
+      "lock_timeout: expected milliseconds (an integer) or a string with a unit (us, ms, s, min, h, d), from 0 to 2147483647 ms",
+    ],
+    [
+      "lock_timeout",
+      2_147_483_648,
+      "lock_timeout: expected milliseconds (an integer) or a string with a unit (us, ms, s, min, h, d), from 0 to 2147483647 ms",
+    ],
   ])("check refuses %s = %s before anything is sent", async (setting, value, reason) => {
-    expect(await roleSettingProvider.check!({}, inputs({ setting, value: value as number }))).toEqual({ inputs: inputs({ setting, value: value as number }), failures: [{ property: "value", reason }] });
+    expect(await roleSettingProvider.check!({}, inputs({ setting, value: value as number }))).toEqual({
+      inputs: inputs({ setting, value: value as number }),
+      failures: [{ property: "value", reason }],
+    });
     await expect(roleSettingProvider.create(inputs({ setting, value: value as number }))).rejects.toThrow(reason);
   });
 });
@@ -126,7 +181,12 @@ describe("the serialized provider (what the engine runs), in a plain node proces
       "test",
       false,
     );
-    new RoleSetting("app-setting-idle_session_timeout", { role: "app", setting: "idle_session_timeout", value: 45_000, admin });
+    new RoleSetting("app-setting-idle_session_timeout", {
+      role: "app",
+      setting: "idle_session_timeout",
+      value: 45_000,
+      admin,
+    });
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     expect(serialized).toMatch(/^exports\.handler = /);
 
@@ -141,7 +201,11 @@ describe("the serialized provider (what the engine runs), in a plain node proces
       const inputs = JSON.parse(process.argv[1]);
       provider.create(inputs).then(() => provider.read("id", inputs)).then((read) => console.log(JSON.stringify(read.props.value)));`;
     const output = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ["-e", script, JSON.stringify(inputs({ setting: "idle_session_timeout", value: 45_000 }))], (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout))),
+      execFile(
+        process.execPath,
+        ["-e", script, JSON.stringify(inputs({ setting: "idle_session_timeout", value: 45_000 }))],
+        (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)),
+      ),
     );
     expect(output.trim()).toBe("45000");
     expect(await sessionReports("idle_session_timeout")).toBe("45s");

@@ -31,12 +31,21 @@ describe("on a fresh server", () => {
       { database: "tracksolid_db", reason: "does not exist yet (the plan creates it)" },
       { database: "fleet_platform", reason: "does not exist yet (the plan creates it)" },
     ]);
-    expect(report.skipped.map((entry: { resource: string }) => entry.resource)).toEqual(["tracksolid_db-database", "fleet_platform-database"]);
+    expect(report.skipped.map((entry: { resource: string }) => entry.resource)).toEqual([
+      "tracksolid_db-database",
+      "fleet_platform-database",
+    ]);
     expect(await catalogSnapshot(server)).toEqual(before);
   });
 
   test("an IN DATABASE setting for a database the plan creates is not validated rather than failed", async () => {
-    const result = await runTool("plan", ["--config-file", "test/fixtures/short-timeouts.yaml", "--validate", server.url, "--json"]);
+    const result = await runTool("plan", [
+      "--config-file",
+      "test/fixtures/short-timeouts.yaml",
+      "--validate",
+      server.url,
+      "--json",
+    ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ wouldApply: true, validated: ["postgres", "template1"] });
@@ -77,7 +86,9 @@ describe("on a server that has the databases", () => {
       });
       // Seven roles were created in that transaction before it failed; none of them exists now.
       expect(await catalogSnapshot(server)).toEqual(before);
-      expect(await server.query("SELECT rolname FROM pg_roles WHERE rolname IN ('ts_read', 'gateway_app')")).toEqual([]);
+      expect(await server.query("SELECT rolname FROM pg_roles WHERE rolname IN ('ts_read', 'gateway_app')")).toEqual(
+        [],
+      );
     } finally {
       await blocker.query("ROLLBACK");
       await blocker.end();
@@ -91,7 +102,9 @@ describe("on a server that has the databases", () => {
     try {
       const result = await runTool("plan", ["--stack", "prod", "--validate", server.url]);
       expect(result.code).toBe(1);
-      expect(result.stdout).toContain("FAIL in database postgres, resource postgresql:index/grant:Grant postgres-access-public:");
+      expect(result.stdout).toContain(
+        "FAIL in database postgres, resource postgresql:index/grant:Grant postgres-access-public:",
+      );
       expect(result.stdout).toContain("error: canceling statement due to lock timeout (SQLSTATE 55P03)");
     } finally {
       await blocker.query("ROLLBACK");
@@ -109,16 +122,60 @@ test("a URL that is not one is bad input", async () => {
 test("hostile names survive the round trip through pg's quoting and psql", async () => {
   const names = { role: 'we"ird; DROP ROLE x; --', group: "Grüppe 'x' ✓", database: 'D"b; x', schema: "S'chema UPPER" };
   const urn = (type: string, name: string) => `urn:pulumi:test::fleetdb::${type}::${name}`;
-  const resource = (type: string, name: string, inputs: Record<string, unknown>, dependencies: string[] = []) => ({ urn: urn(type, name), type, name, inputs, dependencies });
+  const resource = (type: string, name: string, inputs: Record<string, unknown>, dependencies: string[] = []) => ({
+    urn: urn(type, name),
+    type,
+    name,
+    inputs,
+    dependencies,
+  });
   const plan = planFromResources([
     resource("pulumi:providers:postgresql", "p", {}),
     resource("postgresql:index/role:Role", "group", { name: names.group }),
-    resource("postgresql:index/role:Role", "role", { name: names.role, login: true, connectionLimit: 2, roles: [names.group] }, [urn("postgresql:index/role:Role", "group")]),
+    resource(
+      "postgresql:index/role:Role",
+      "role",
+      { name: names.role, login: true, connectionLimit: 2, roles: [names.group] },
+      [urn("postgresql:index/role:Role", "group")],
+    ),
     resource("postgresql:index/database:Database", "db", { name: names.database }),
-    resource("postgresql:index/schema:Schema", "schema", { name: names.schema, database: names.database, owner: names.role }, [urn("postgresql:index/database:Database", "db"), urn("postgresql:index/role:Role", "role")]),
-    resource("postgresql:index/grant:Grant", "connect", { database: names.database, role: names.group, objectType: "database", privileges: ["CONNECT"] }, [urn("postgresql:index/database:Database", "db")]),
-    resource("postgresql:index/grant:Grant", "tables", { database: names.database, role: names.group, schema: names.schema, objectType: "table", privileges: ["SELECT"] }, [urn("postgresql:index/schema:Schema", "schema")]),
-    resource("postgresql:index/defaultPrivileges:DefaultPrivileges", "later", { database: names.database, owner: names.role, role: names.group, schema: names.schema, objectType: "table", privileges: ["SELECT"] }, [urn("postgresql:index/schema:Schema", "schema")]),
+    resource(
+      "postgresql:index/schema:Schema",
+      "schema",
+      { name: names.schema, database: names.database, owner: names.role },
+      [urn("postgresql:index/database:Database", "db"), urn("postgresql:index/role:Role", "role")],
+    ),
+    resource(
+      "postgresql:index/grant:Grant",
+      "connect",
+      { database: names.database, role: names.group, objectType: "database", privileges: ["CONNECT"] },
+      [urn("postgresql:index/database:Database", "db")],
+    ),
+    resource(
+      "postgresql:index/grant:Grant",
+      "tables",
+      {
+        database: names.database,
+        role: names.group,
+        schema: names.schema,
+        objectType: "table",
+        privileges: ["SELECT"],
+      },
+      [urn("postgresql:index/schema:Schema", "schema")],
+    ),
+    resource(
+      "postgresql:index/defaultPrivileges:DefaultPrivileges",
+      "later",
+      {
+        database: names.database,
+        owner: names.role,
+        role: names.group,
+        schema: names.schema,
+        objectType: "table",
+        privileges: ["SELECT"],
+      },
+      [urn("postgresql:index/schema:Schema", "schema")],
+    ),
   ]);
   const file = path.join(mkdtempSync(path.join(tmpdir(), "fleetdb-hostile-")), "plan.sql");
   writeFileSync(file, psqlScript(plan));
@@ -127,11 +184,20 @@ test("hostile names survive the round trip through pg's quoting and psql", async
     expect(applied.stderr, `run ${run}`).not.toMatch(/ERROR/);
     expect(applied.code, `run ${run}`).toBe(0);
   }
-  expect(await server.query("SELECT rolname, rolconnlimit FROM pg_roles WHERE rolname IN ('we\"ird; DROP ROLE x; --', 'Grüppe ''x'' ✓') ORDER BY 1")).toEqual([
+  expect(
+    await server.query(
+      "SELECT rolname, rolconnlimit FROM pg_roles WHERE rolname IN ('we\"ird; DROP ROLE x; --', 'Grüppe ''x'' ✓') ORDER BY 1",
+    ),
+  ).toEqual([
     { rolname: "Grüppe 'x' ✓", rolconnlimit: -1 },
     { rolname: names.role, rolconnlimit: 2 },
   ]);
-  expect(await server.query("SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'S''chema UPPER'", names.database)).toEqual([{ owner: names.role }]);
+  expect(
+    await server.query(
+      "SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'S''chema UPPER'",
+      names.database,
+    ),
+  ).toEqual([{ owner: names.role }]);
   const [{ n }] = await server.query<{ n: string }>("SELECT count(*) AS n FROM pg_default_acl", names.database);
   expect(Number(n)).toBe(1);
 });

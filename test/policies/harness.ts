@@ -1,6 +1,12 @@
 // Calls a policy the way the policy server does: props behind unknownCheckingProxy, config reconciled and
 // validated like the CLI (schema defaults + given values), notApplicable throwing, UnknownValueError caught.
-import { unknownCheckingProxy, UnknownValueError, type Policy, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import {
+  unknownCheckingProxy,
+  UnknownValueError,
+  type Policy,
+  type ResourceValidationPolicy,
+  type StackValidationPolicy,
+} from "@pulumi/policy";
 import { reconcilePolicyConfig, type PolicyInfo } from "../../tools/lib/policyPackConfig";
 
 export { UNKNOWN } from "../../tools/lib/mockRuntime";
@@ -53,7 +59,9 @@ export function configFor(policy: Policy, given: Record<string, unknown> = {}): 
     remediationSteps: policy.remediationSteps ?? "",
     severity: policy.severity ?? "unspecified",
     type: "validateStack" in policy ? "stack" : "resource",
-    configSchema: policy.configSchema ? { properties: policy.configSchema.properties as never, required: policy.configSchema.required ?? [] } : undefined,
+    configSchema: policy.configSchema
+      ? { properties: policy.configSchema.properties as never, required: policy.configSchema.required ?? [] }
+      : undefined,
   };
   return reconcilePolicyConfig([info], { [policy.name]: { properties: given } }).get(policy.name)!.properties;
 }
@@ -74,7 +82,11 @@ const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason ?? "not applicable");
 };
 
-export function runResourcePolicy(policy: ResourceValidationPolicy, resource: TestResource, given: Record<string, unknown> = {}): Promise<Outcome> {
+export function runResourcePolicy(
+  policy: ResourceValidationPolicy,
+  resource: TestResource,
+  given: Record<string, unknown> = {},
+): Promise<Outcome> {
   const config = configFor(policy, given);
   const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
   return outcomeOf(async (report) => {
@@ -94,7 +106,11 @@ export function runResourcePolicy(policy: ResourceValidationPolicy, resource: Te
   });
 }
 
-export function runStackPolicy(policy: StackValidationPolicy, resources: TestResource[], given: Record<string, unknown> = {}): Promise<Outcome> {
+export function runStackPolicy(
+  policy: StackValidationPolicy,
+  resources: TestResource[],
+  given: Record<string, unknown> = {},
+): Promise<Outcome> {
   const config = configFor(policy, given);
   return outcomeOf((report) =>
     policy.validateStack(

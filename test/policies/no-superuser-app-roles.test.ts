@@ -32,40 +32,90 @@ describe("no-superuser-app-roles", () => {
   });
 
   test("attributes the provider fills in at a real preview may be absent offline: absent means off", async () => {
-    expect(await runResourcePolicy(noSuperuserAppRoles, { type: ROLE, name: "r", props: { name: "r", login: true } })).toEqual({ violations: [] });
+    expect(
+      await runResourcePolicy(noSuperuserAppRoles, { type: ROLE, name: "r", props: { name: "r", login: true } }),
+    ).toEqual({ violations: [] });
   });
 
   test.each<[string, Record<string, unknown>, string]>([
     ["SUPERUSER", { superuser: true }, "login role gateway_app is SUPERUSER (superuser: true): set superuser to false"],
-    ["REPLICATION", { replication: true }, "login role gateway_app is REPLICATION (replication: true): set replication to false"],
-    ["BYPASSRLS", { bypassRowLevelSecurity: true }, "login role gateway_app is BYPASSRLS (bypassRowLevelSecurity: true): set bypassRowLevelSecurity to false"],
-    ["CREATEROLE", { createRole: true }, "login role gateway_app is CREATEROLE (createRole: true): set createRole to false"],
-    ["CREATEDB", { createDatabase: true }, "login role gateway_app is CREATEDB (createDatabase: true): set createDatabase to false"],
-    ["SUPERUSER as JSON text", { superuser: "true" }, "login role gateway_app is SUPERUSER (superuser: true): set superuser to false"],
-    ["a NOLOGIN superuser group", { login: false, superuser: true }, "NOLOGIN role (its members can SET ROLE to it) gateway_app is SUPERUSER (superuser: true): set superuser to false"],
-    ["membership in pg_read_server_files", { roles: ["fp_rw", "pg_read_server_files"] }, "role gateway_app is a member of pg_read_server_files (through roles), which reaches beyond its database: remove the membership"],
-    ["membership in pg_use_reserved_connections", { roles: ["pg_use_reserved_connections"] }, "role gateway_app is a member of pg_use_reserved_connections (through roles), which reaches beyond its database: remove the membership"],
-    ["membership in the postgres superuser", { roles: ["postgres"] }, "role gateway_app is a member of the superuser role postgres (through roles): remove the membership"],
+    [
+      "REPLICATION",
+      { replication: true },
+      "login role gateway_app is REPLICATION (replication: true): set replication to false",
+    ],
+    [
+      "BYPASSRLS",
+      { bypassRowLevelSecurity: true },
+      "login role gateway_app is BYPASSRLS (bypassRowLevelSecurity: true): set bypassRowLevelSecurity to false",
+    ],
+    [
+      "CREATEROLE",
+      { createRole: true },
+      "login role gateway_app is CREATEROLE (createRole: true): set createRole to false",
+    ],
+    [
+      "CREATEDB",
+      { createDatabase: true },
+      "login role gateway_app is CREATEDB (createDatabase: true): set createDatabase to false",
+    ],
+    [
+      "SUPERUSER as JSON text",
+      { superuser: "true" },
+      "login role gateway_app is SUPERUSER (superuser: true): set superuser to false",
+    ],
+    [
+      "a NOLOGIN superuser group",
+      { login: false, superuser: true },
+      "NOLOGIN role (its members can SET ROLE to it) gateway_app is SUPERUSER (superuser: true): set superuser to false",
+    ],
+    [
+      "membership in pg_read_server_files",
+      { roles: ["fp_rw", "pg_read_server_files"] },
+      "role gateway_app is a member of pg_read_server_files (through roles), which reaches beyond its database: remove the membership",
+    ],
+    [
+      "membership in pg_use_reserved_connections",
+      { roles: ["pg_use_reserved_connections"] },
+      "role gateway_app is a member of pg_use_reserved_connections (through roles), which reaches beyond its database: remove the membership",
+    ],
+    [
+      "membership in the postgres superuser",
+      { roles: ["postgres"] },
+      "role gateway_app is a member of the superuser role postgres (through roles): remove the membership",
+    ],
   ])("%s", async (_case, change, message) => {
     expect(await runResourcePolicy(noSuperuserAppRoles, appRole(change))).toEqual({ violations: [message] });
   });
 
   test("a GrantRole into pg_write_server_files", async () => {
-    const grant: TestResource = { type: GRANT_ROLE, name: "etl-files", props: { role: "cron_app", grantRole: "pg_write_server_files" } };
+    const grant: TestResource = {
+      type: GRANT_ROLE,
+      name: "etl-files",
+      props: { role: "cron_app", grantRole: "pg_write_server_files" },
+    };
     expect(await runResourcePolicy(noSuperuserAppRoles, grant)).toEqual({
-      violations: ["role cron_app is a member of pg_write_server_files (through GrantRole etl-files), which reaches beyond its database: remove the membership"],
+      violations: [
+        "role cron_app is a member of pg_write_server_files (through GrantRole etl-files), which reaches beyond its database: remove the membership",
+      ],
     });
   });
 
   test("a configured superuser role counts as a superuser", async () => {
-    expect(await runResourcePolicy(noSuperuserAppRoles, appRole({ roles: ["dba"] }), { superuserRoles: ["postgres", "dba"] })).toEqual({
+    expect(
+      await runResourcePolicy(noSuperuserAppRoles, appRole({ roles: ["dba"] }), {
+        superuserRoles: ["postgres", "dba"],
+      }),
+    ).toEqual({
       violations: ["role gateway_app is a member of the superuser role dba (through roles): remove the membership"],
     });
   });
 
   test("an allow-listed exception passes", async () => {
     const role = appRole({ name: "backup_agent", replication: true, roles: ["pg_read_all_data"] });
-    expect(await runResourcePolicy(noSuperuserAppRoles, role, { allowedRoles: ["backup_agent"] })).toEqual({ violations: [] });
+    expect(await runResourcePolicy(noSuperuserAppRoles, role, { allowedRoles: ["backup_agent"] })).toEqual({
+      violations: [],
+    });
     expect((await runResourcePolicy(noSuperuserAppRoles, role)).violations).toHaveLength(2);
   });
 
@@ -77,13 +127,18 @@ describe("no-superuser-app-roles", () => {
   });
 
   test("other resource types are not applicable", async () => {
-    expect(await runResourcePolicy(noSuperuserAppRoles, { type: "docker:index/volume:Volume", name: "data", props: {} })).toEqual({
+    expect(
+      await runResourcePolicy(noSuperuserAppRoles, { type: "docker:index/volume:Volume", name: "data", props: {} }),
+    ).toEqual({
       violations: [],
-      notApplicable: "Policy only applies to resources of type 'postgresql:index/role:Role' or 'postgresql:index/grantRole:GrantRole'",
+      notApplicable:
+        "Policy only applies to resources of type 'postgresql:index/role:Role' or 'postgresql:index/grantRole:GrantRole'",
     });
   });
 
   test("a config the CLI would refuse is refused", () => {
-    expect(() => runResourcePolicy(noSuperuserAppRoles, appRole(), { allowedRoles: "backup_agent" })).toThrow("no-superuser-app-roles: allowedRoles must be array");
+    expect(() => runResourcePolicy(noSuperuserAppRoles, appRole(), { allowedRoles: "backup_agent" })).toThrow(
+      "no-superuser-app-roles: allowedRoles must be array",
+    );
   });
 });

@@ -4,7 +4,14 @@ import { PACK_NAME, policies } from "../../policies/policies";
 
 test("every policy with its enforcement level, severity and kind", () => {
   expect(PACK_NAME).toBe("fleetdb-guardrails");
-  expect(policies.map((policy) => [policy.name, policy.enforcementLevel, policy.severity, "validateStack" in policy ? "stack" : "resource"])).toEqual([
+  expect(
+    policies.map((policy) => [
+      policy.name,
+      policy.enforcementLevel,
+      policy.severity,
+      "validateStack" in policy ? "stack" : "resource",
+    ]),
+  ).toEqual([
     ["no-superuser-app-roles", "mandatory", "critical", "resource"],
     ["connection-budget", "mandatory", "high", "stack"],
     ["no-public-db-port", "mandatory", "critical", "resource"],

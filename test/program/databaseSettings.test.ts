@@ -13,14 +13,26 @@ beforeAll(async () => {
 
 test("reader_app's IN DATABASE lock_timeout depends on app_db's Database resource", () => {
   const setting = named(run, TYPES.dynamic, "reader_app-settings-reader_app-app_db-lock_timeout");
-  expect(setting.inputs).toMatchObject({ fleetdbKind: "role-setting", role: "reader_app", database: "app_db", setting: "lock_timeout", value: 150 });
+  expect(setting.inputs).toMatchObject({
+    fleetdbKind: "role-setting",
+    role: "reader_app",
+    database: "app_db",
+    setting: "lock_timeout",
+    value: 150,
+  });
   expect(setting.dependencies).toContain(named(run, TYPES.database, "app_db-database").urn);
 });
 
 test("the role-level settings of the same role do not wait for any database", () => {
-  const roleLevel = ofType(run, TYPES.dynamic).filter((resource) => resource.inputs.fleetdbKind === "role-setting" && resource.inputs.database === undefined);
-  expect(roleLevel.map((resource) => resource.name).sort()).toEqual(["reader_app-settings-reader_app-idle_session_timeout", "reader_app-settings-reader_app-lock_timeout"]);
-  for (const setting of roleLevel) expect(setting.dependencies).not.toContain(named(run, TYPES.database, "app_db-database").urn);
+  const roleLevel = ofType(run, TYPES.dynamic).filter(
+    (resource) => resource.inputs.fleetdbKind === "role-setting" && resource.inputs.database === undefined,
+  );
+  expect(roleLevel.map((resource) => resource.name).sort()).toEqual([
+    "reader_app-settings-reader_app-idle_session_timeout",
+    "reader_app-settings-reader_app-lock_timeout",
+  ]);
+  for (const setting of roleLevel)
+    expect(setting.dependencies).not.toContain(named(run, TYPES.database, "app_db-database").urn);
 });
 
 test("the plan marks the IN DATABASE setting as needing app_db, after CREATE DATABASE", () => {

@@ -8,8 +8,17 @@ test("an unbounded login role: ConfigError naming the key, and nothing but the S
   const file = readStackFile(stackFilePath("prod"));
   const roles = JSON.parse(file.config["fleetdb:roles"]!);
   roles.gateway_app.connectionLimit = -1;
-  const config = { ...file.config, "fleetdb:roles": JSON.stringify(roles), "fleetdb:superuserPassword": "s3cret-value" };
-  const failure = await runProgram({ config, secretKeys: ["fleetdb:superuserPassword"], stack: "prod", preview: true }).catch((error: unknown) => error);
+  const config = {
+    ...file.config,
+    "fleetdb:roles": JSON.stringify(roles),
+    "fleetdb:superuserPassword": "s3cret-value",
+  };
+  const failure = await runProgram({
+    config,
+    secretKeys: ["fleetdb:superuserPassword"],
+    stack: "prod",
+    preview: true,
+  }).catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(ProgramError);
   const { cause, registered } = failure as ProgramError;
   expect(cause).toBeInstanceOf(ConfigError);

@@ -18,7 +18,9 @@ const loginLimits = { tracksolid_owner: 30, dashboard_app: 8, gateway_app: 15, c
 describe("roles", () => {
   test("four login roles with limits 30 / 8 / 15 / 5 and nothing elevated", () => {
     const logins = ofType(run, TYPES.role).filter((role) => role.inputs.login === true);
-    expect(Object.fromEntries(logins.map((role) => [role.inputs.name, role.inputs.connectionLimit]))).toEqual(loginLimits);
+    expect(Object.fromEntries(logins.map((role) => [role.inputs.name, role.inputs.connectionLimit]))).toEqual(
+      loginLimits,
+    );
     for (const role of logins) {
       expect(role.inputs).toMatchObject({
         superuser: false,
@@ -35,12 +37,21 @@ describe("roles", () => {
     const groups = ofType(run, TYPES.role).filter((role) => role.inputs.login === false);
     expect(groups.map((role) => role.inputs.name)).toEqual(["ts_read", "fleet_owner", "fp_rw"]);
     for (const group of groups) {
-      expect(group.inputs).toMatchObject({ superuser: false, createDatabase: false, createRole: false, replication: false, bypassRowLevelSecurity: false, roles: [] });
+      expect(group.inputs).toMatchObject({
+        superuser: false,
+        createDatabase: false,
+        createRole: false,
+        replication: false,
+        bypassRowLevelSecurity: false,
+        roles: [],
+      });
     }
   });
 
   test("membership only through Role.roles", () => {
-    const memberships = Object.fromEntries(ofType(run, TYPES.role).map((role) => [role.inputs.name, role.inputs.roles]));
+    const memberships = Object.fromEntries(
+      ofType(run, TYPES.role).map((role) => [role.inputs.name, role.inputs.roles]),
+    );
     expect(memberships).toEqual({
       ts_read: [],
       fleet_owner: [],
@@ -68,21 +79,27 @@ describe("roles", () => {
   });
 
   test("owner roles are protected; the others are not", () => {
-    const protectedRoles = ofType(run, TYPES.role).filter((role) => role.options.protect).map((role) => role.inputs.name);
+    const protectedRoles = ofType(run, TYPES.role)
+      .filter((role) => role.options.protect)
+      .map((role) => role.inputs.name);
     expect(protectedRoles).toEqual(["fleet_owner", "tracksolid_owner"]);
   });
 
   test("each login role's password is a secret SCRAM verifier, never the plaintext", () => {
     for (const role of ofType(run, TYPES.role).filter((r) => r.inputs.login)) {
       expect(role.secretInputs).toContain("password");
-      expect(String(role.inputs.password)).toMatch(/^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
+      expect(String(role.inputs.password)).toMatch(
+        /^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/,
+      );
       expect(String(role.inputs.password)).not.toContain(mockPassword(`${role.inputs.name}-password`));
     }
   });
 
   test("one generated, URL-safe password and one salt per login role, both keyed to the rotation marker", () => {
     const passwords = ofType(run, TYPES.password).filter((password) => password.name !== "superuser-password");
-    expect(passwords.map((password) => password.name)).toEqual(Object.keys(loginLimits).map((name) => `${name}-password`));
+    expect(passwords.map((password) => password.name)).toEqual(
+      Object.keys(loginLimits).map((name) => `${name}-password`),
+    );
     for (const password of passwords) {
       expect(password.inputs).toMatchObject({ length: 32, special: false, keepers: { rotation: "2026-11-22" } });
     }
@@ -103,19 +120,31 @@ describe("the server", () => {
 
   test("the command pins max_connections, superuser_reserved_connections and reserved_connections", () => {
     const container = named(run, TYPES.container, "timescale-container");
-    expect(container.inputs.command).toEqual(["postgres", "-c", "max_connections=100", "-c", "superuser_reserved_connections=3", "-c", "reserved_connections=0"]);
+    expect(container.inputs.command).toEqual([
+      "postgres",
+      "-c",
+      "max_connections=100",
+      "-c",
+      "superuser_reserved_connections=3",
+      "-c",
+      "reserved_connections=0",
+    ]);
   });
 
   test("a TCP pg_isready healthcheck, restart unless-stopped, telemetry off", () => {
     const container = named(run, TYPES.container, "timescale-container");
-    expect(container.inputs.healthcheck).toMatchObject({ tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", "postgres", "-d", "postgres"] });
+    expect(container.inputs.healthcheck).toMatchObject({
+      tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", "postgres", "-d", "postgres"],
+    });
     expect(container.inputs.restart).toBe("unless-stopped");
     expect(container.inputs.envs).toContain("TIMESCALEDB_TELEMETRY=off");
   });
 
   test("data safety: named volume at PGDATA, kept on delete, clean shutdown, one postmaster at a time", () => {
     const container = named(run, TYPES.container, "timescale-container");
-    expect(container.inputs.volumes).toEqual([{ volumeName: "timescaledb-pg16-data", containerPath: "/var/lib/postgresql/data" }]);
+    expect(container.inputs.volumes).toEqual([
+      { volumeName: "timescaledb-pg16-data", containerPath: "/var/lib/postgresql/data" },
+    ]);
     expect(container.inputs.removeVolumes).toBe(false);
     expect(container.inputs.destroyGraceSeconds).toBeGreaterThanOrEqual(60);
     expect(container.options.deleteBeforeReplace).toBe(true);
@@ -132,7 +161,10 @@ describe("the server", () => {
   });
 
   test("the image is the pinned tag; the network carries the services' alias", () => {
-    expect(named(run, TYPES.image, "timescale-image").inputs).toMatchObject({ name: "timescale/timescaledb:2.26.0-pg16", keepLocally: true });
+    expect(named(run, TYPES.image, "timescale-image").inputs).toMatchObject({
+      name: "timescale/timescaledb:2.26.0-pg16",
+      keepLocally: true,
+    });
     const container = named(run, TYPES.container, "timescale-container");
     expect(container.inputs.networksAdvanced).toEqual([{ name: "fleetdb", aliases: ["timescale_db"] }]);
   });
@@ -141,7 +173,15 @@ describe("the server", () => {
 describe("the postgresql provider", () => {
   test("explicit sslmode, bounded pools, admin endpoint from the environment", () => {
     const provider = named(run, TYPES.provider, "admin-provider");
-    expect(provider.inputs).toMatchObject({ sslmode: "disable", maxConnections: "2", database: "postgres", username: "postgres", superuser: "true", expectedVersion: "16.0.0", connectTimeout: "15" });
+    expect(provider.inputs).toMatchObject({
+      sslmode: "disable",
+      maxConnections: "2",
+      database: "postgres",
+      username: "postgres",
+      superuser: "true",
+      expectedVersion: "16.0.0",
+      connectTimeout: "15",
+    });
     expect(provider.inputs.host).toBeUndefined();
     expect(provider.inputs.port).toBeUndefined();
     expect(provider.secretInputs).toContain("password");
@@ -151,7 +191,8 @@ describe("the postgresql provider", () => {
     const provider = named(run, TYPES.provider, "admin-provider");
     const postgresResources = run.resources.filter((resource) => resource.type.startsWith("postgresql:"));
     expect(postgresResources.length).toBeGreaterThan(50);
-    for (const resource of postgresResources) expect(resource.provider, resource.name).toBe(`${provider.urn}::${provider.name}-id`);
+    for (const resource of postgresResources)
+      expect(resource.provider, resource.name).toBe(`${provider.urn}::${provider.name}-id`);
   });
 });
 
@@ -161,17 +202,28 @@ describe("databases, schemas, extensions", () => {
       ["tracksolid_db", undefined, true],
       ["fleet_platform", undefined, true],
     ]);
-    expect(sorted(ofType(run, TYPES.schema).map((schema) => `${schema.inputs.database}.${schema.inputs.name} ${schema.inputs.owner} ${schema.options.protect}`))).toEqual(
+    expect(
+      sorted(
+        ofType(run, TYPES.schema).map(
+          (schema) =>
+            `${schema.inputs.database}.${schema.inputs.name} ${schema.inputs.owner} ${schema.options.protect}`,
+        ),
+      ),
+    ).toEqual(
       sorted([
         "tracksolid_db.tracksolid tracksolid_owner true",
         "tracksolid_db.reporting tracksolid_owner true",
-        ...["auth", "domain", "events", "geo", "ops", "serve", "slo", "state"].map((schema) => `fleet_platform.${schema} fleet_owner true`),
+        ...["auth", "domain", "events", "geo", "ops", "serve", "slo", "state"].map(
+          (schema) => `fleet_platform.${schema} fleet_owner true`,
+        ),
       ]),
     );
   });
 
   test("tracksolid_db gets timescaledb (template0 has none)", () => {
-    expect(ofType(run, TYPES.extension).map((ext) => [ext.inputs.database, ext.inputs.name, ext.options.protect])).toEqual([["tracksolid_db", "timescaledb", true]]);
+    expect(
+      ofType(run, TYPES.extension).map((ext) => [ext.inputs.database, ext.inputs.name, ext.options.protect]),
+    ).toEqual([["tracksolid_db", "timescaledb", true]]);
   });
 });
 
@@ -180,7 +232,10 @@ describe("grants", () => {
     sorted(
       ofType(run, TYPES.grant)
         .filter((grant) => grant.inputs.role === role && grant.inputs.objectType !== "database")
-        .map((grant) => `${grant.inputs.schema} ${grant.inputs.objectType} ${(grant.inputs.privileges as string[]).join(",")}`),
+        .map(
+          (grant) =>
+            `${grant.inputs.schema} ${grant.inputs.objectType} ${(grant.inputs.privileges as string[]).join(",")}`,
+        ),
     );
 
   test("ts_read: USAGE and SELECT on both tracksolid_db schemas", () => {
@@ -207,46 +262,55 @@ describe("grants", () => {
   });
 
   test("no grant on schema objects to a login role, the owners or PUBLIC", () => {
-    for (const role of ["tracksolid_owner", "dashboard_app", "gateway_app", "cron_app", "fleet_owner", "public"]) expect(grantsOf(role)).toEqual([]);
+    for (const role of ["tracksolid_owner", "dashboard_app", "gateway_app", "cron_app", "fleet_owner", "public"])
+      expect(grantsOf(role)).toEqual([]);
   });
 
   test("default privileges for objects the schema owner creates later", () => {
     const defaults = ofType(run, TYPES.defaultPrivileges).map(
-      (d) => `${d.inputs.database} ${d.inputs.owner}→${d.inputs.role} ${d.inputs.schema} ${d.inputs.objectType} ${(d.inputs.privileges as string[]).join(",")}`,
+      (d) =>
+        `${d.inputs.database} ${d.inputs.owner}→${d.inputs.role} ${d.inputs.schema} ${d.inputs.objectType} ${(d.inputs.privileges as string[]).join(",")}`,
     );
-    expect(sorted(defaults)).toEqual(sorted([
-      "tracksolid_db tracksolid_owner→ts_read tracksolid table SELECT",
-      "tracksolid_db tracksolid_owner→ts_read tracksolid sequence SELECT",
-      "tracksolid_db tracksolid_owner→ts_read reporting table SELECT",
-      "tracksolid_db tracksolid_owner→ts_read reporting sequence SELECT",
-      ...["auth", "domain", "events", "geo", "ops", "serve", "slo", "state"].flatMap((schema) => [
-        `fleet_platform fleet_owner→fp_rw ${schema} table SELECT,INSERT,UPDATE,DELETE`,
-        `fleet_platform fleet_owner→fp_rw ${schema} sequence USAGE,SELECT,UPDATE`,
-        `fleet_platform fleet_owner→fp_rw ${schema} function EXECUTE`,
+    expect(sorted(defaults)).toEqual(
+      sorted([
+        "tracksolid_db tracksolid_owner→ts_read tracksolid table SELECT",
+        "tracksolid_db tracksolid_owner→ts_read tracksolid sequence SELECT",
+        "tracksolid_db tracksolid_owner→ts_read reporting table SELECT",
+        "tracksolid_db tracksolid_owner→ts_read reporting sequence SELECT",
+        ...["auth", "domain", "events", "geo", "ops", "serve", "slo", "state"].flatMap((schema) => [
+          `fleet_platform fleet_owner→fp_rw ${schema} table SELECT,INSERT,UPDATE,DELETE`,
+          `fleet_platform fleet_owner→fp_rw ${schema} sequence USAGE,SELECT,UPDATE`,
+          `fleet_platform fleet_owner→fp_rw ${schema} function EXECUTE`,
+        ]),
       ]),
-    ]));
+    );
     for (const d of ofType(run, TYPES.defaultPrivileges)) expect(d.options.deleteBeforeReplace).toBe(true);
   });
 
   test("database grants: PUBLIC revoked everywhere, CONNECT only where the matrix says", () => {
     const databaseGrants = ofType(run, TYPES.grant)
       .filter((grant) => grant.inputs.objectType === "database")
-      .map((grant) => `${grant.inputs.database} ${grant.inputs.role} ${(grant.inputs.privileges as string[]).join(",") || "(revoke all)"}`);
-    expect(sorted(databaseGrants)).toEqual(sorted([
-      "tracksolid_db tracksolid_owner CONNECT,TEMPORARY,CREATE",
-      "tracksolid_db ts_read CONNECT,TEMPORARY",
-      "tracksolid_db reporting_refresher CONNECT",
-      "tracksolid_db bi_reader CONNECT",
-      "tracksolid_db backup CONNECT",
-      "tracksolid_db public (revoke all)",
-      "fleet_platform fleet_owner CREATE",
-      "fleet_platform fp_rw CONNECT,TEMPORARY",
-      "fleet_platform backup CONNECT",
-      "fleet_platform public (revoke all)",
-      "postgres backup CONNECT",
-      "postgres public (revoke all)",
-      "template1 public (revoke all)",
-    ]));
+      .map(
+        (grant) =>
+          `${grant.inputs.database} ${grant.inputs.role} ${(grant.inputs.privileges as string[]).join(",") || "(revoke all)"}`,
+      );
+    expect(sorted(databaseGrants)).toEqual(
+      sorted([
+        "tracksolid_db tracksolid_owner CONNECT,TEMPORARY,CREATE",
+        "tracksolid_db ts_read CONNECT,TEMPORARY",
+        "tracksolid_db reporting_refresher CONNECT",
+        "tracksolid_db bi_reader CONNECT",
+        "tracksolid_db backup CONNECT",
+        "tracksolid_db public (revoke all)",
+        "fleet_platform fleet_owner CREATE",
+        "fleet_platform fp_rw CONNECT,TEMPORARY",
+        "fleet_platform backup CONNECT",
+        "fleet_platform public (revoke all)",
+        "postgres backup CONNECT",
+        "postgres public (revoke all)",
+        "template1 public (revoke all)",
+      ]),
+    );
   });
 
   test("grants that touch the same schema or database run one after another", () => {
@@ -262,7 +326,9 @@ describe("grants", () => {
     }
     for (const [lane, grants] of lanes) {
       grants.slice(1).forEach((grant, index) => {
-        expect(grant.dependencies, `${lane}: ${grant.name} waits for ${grants[index]!.name}`).toContain(grants[index]!.urn);
+        expect(grant.dependencies, `${lane}: ${grant.name} waits for ${grants[index]!.name}`).toContain(
+          grants[index]!.urn,
+        );
       });
     }
   });
@@ -274,21 +340,35 @@ describe("components", () => {
       if (resource.type === "pulumi:pulumi:Stack") continue;
       const parent = byUrn(run, resource.parent);
       expect(parent, resource.name).toBeDefined();
-      if (parent!.type !== "pulumi:pulumi:Stack") expect(resource.name.startsWith(parent!.name), `${resource.name} under ${parent!.name}`).toBe(true);
+      if (parent!.type !== "pulumi:pulumi:Stack")
+        expect(resource.name.startsWith(parent!.name), `${resource.name} under ${parent!.name}`).toBe(true);
     }
   });
 
   test("no component stores its args (no secrets in component state)", () => {
-    for (const component of run.resources.filter((resource) => resource.type.startsWith("fleetdb:"))) expect(component.inputs, component.name).toEqual({});
+    for (const component of run.resources.filter((resource) => resource.type.startsWith("fleetdb:")))
+      expect(component.inputs, component.name).toEqual({});
   });
 
   test("each app role component holds exactly its password, salt and role; its settings component the two the provider cannot set", () => {
     const role = named(run, "fleetdb:role:AppRole", "gateway_app");
-    expect(descendants(run, role.urn).map((child) => `${child.type} ${child.name}`).sort()).toEqual(
-      [`${TYPES.role} gateway_app-role`, `${TYPES.bytes} gateway_app-salt`, `${TYPES.password} gateway_app-password`].sort(),
+    expect(
+      descendants(run, role.urn)
+        .map((child) => `${child.type} ${child.name}`)
+        .sort(),
+    ).toEqual(
+      [
+        `${TYPES.role} gateway_app-role`,
+        `${TYPES.bytes} gateway_app-salt`,
+        `${TYPES.password} gateway_app-password`,
+      ].sort(),
     );
     const settings = named(run, "fleetdb:role:RoleSettings", "gateway_app-settings");
-    expect(descendants(run, settings.urn).map((child) => `${child.type} ${child.name}`).sort()).toEqual([
+    expect(
+      descendants(run, settings.urn)
+        .map((child) => `${child.type} ${child.name}`)
+        .sort(),
+    ).toEqual([
       `${TYPES.dynamic} gateway_app-settings-gateway_app-idle_session_timeout`,
       `${TYPES.dynamic} gateway_app-settings-gateway_app-lock_timeout`,
     ]);
@@ -300,7 +380,14 @@ describe("outputs", () => {
     expect(run.secretOutputs).toEqual(["databaseUrls"]);
     expect(pulumi.Output.isInstance(run.exports.databaseUrls)).toBe(true);
     const urls = run.outputs.databaseUrls as Record<string, string>;
-    const roles = { webhook_receiver: "tracksolid_owner", ingest_worker: "tracksolid_owner", worker: "tracksolid_owner", dashboard_api: "dashboard_app", gateway: "gateway_app", cron: "cron_app" };
+    const roles = {
+      webhook_receiver: "tracksolid_owner",
+      ingest_worker: "tracksolid_owner",
+      worker: "tracksolid_owner",
+      dashboard_api: "dashboard_app",
+      gateway: "gateway_app",
+      cron: "cron_app",
+    };
     expect(Object.keys(urls)).toEqual(Object.keys(roles));
     for (const [service, role] of Object.entries(roles)) {
       const url = new URL(urls[service]!);
@@ -308,13 +395,22 @@ describe("outputs", () => {
       expect(url.username).toBe(role);
       expect(decodeURIComponent(url.password)).toBe(mockPassword(`${role}-password`));
       expect(mockPassword(role)).toMatch(/[@:/#%?]/);
-      expect(`${url.hostname}:${url.port}${url.pathname}`).toBe(`timescale_db:5432/${role === "gateway_app" || role === "cron_app" ? "fleet_platform" : "tracksolid_db"}`);
+      expect(`${url.hostname}:${url.port}${url.pathname}`).toBe(
+        `timescale_db:5432/${role === "gateway_app" || role === "cron_app" ? "fleet_platform" : "tracksolid_db"}`,
+      );
       expect(url.searchParams.get("application_name")).toBe(service);
     }
   });
 
   test("poolSizes, serviceRoles, roleNames and the admin endpoint", () => {
-    expect(run.outputs.poolSizes).toEqual({ webhook_receiver: 10, ingest_worker: 10, worker: 8, dashboard_api: 6, gateway: 12, cron: 4 });
+    expect(run.outputs.poolSizes).toEqual({
+      webhook_receiver: 10,
+      ingest_worker: 10,
+      worker: 8,
+      dashboard_api: 6,
+      gateway: 12,
+      cron: 4,
+    });
     const same = (role: string) => ({ role, login: role });
     expect(run.outputs.serviceRoles).toEqual({
       webhook_receiver: same("tracksolid_owner"),
@@ -328,12 +424,24 @@ describe("outputs", () => {
       login: Object.fromEntries(Object.keys(loginLimits).map((role) => [role, [role]])),
       groups: ["ts_read", "fleet_owner", "fp_rw"],
     });
-    expect(run.outputs.adminEndpoint).toEqual({ host: "$PGHOST", port: "$PGPORT", database: "postgres", username: "postgres", sslmode: "disable" });
+    expect(run.outputs.adminEndpoint).toEqual({
+      host: "$PGHOST",
+      port: "$PGPORT",
+      database: "postgres",
+      username: "postgres",
+      sslmode: "disable",
+    });
   });
 
   test("the connection budget: 58 managed + 28 unmanaged + 9 + 1 deployer + 3 reserved = 99 of 100", () => {
-    const budget = run.outputs.connectionBudget as { total: number; headroom: number; fits: boolean; lines: { kind: string; slots: number }[] };
-    const sum = (kind: string) => budget.lines.filter((line) => line.kind === kind).reduce((total, line) => total + line.slots, 0);
+    const budget = run.outputs.connectionBudget as {
+      total: number;
+      headroom: number;
+      fits: boolean;
+      lines: { kind: string; slots: number }[];
+    };
+    const sum = (kind: string) =>
+      budget.lines.filter((line) => line.kind === kind).reduce((total, line) => total + line.slots, 0);
     expect([sum("role"), sum("unmanaged"), sum("deployer"), sum("reserved")]).toEqual([58, 28, 10, 3]);
     expect(budget).toMatchObject({ total: 99, headroom: 1, fits: true });
     expect(run.outputs.unmanagedConnections).toEqual([
@@ -350,7 +458,8 @@ describe("outputs", () => {
 });
 
 describe("settings the provider cannot set, and the superuser's password", () => {
-  const settings = () => ofType(run, TYPES.dynamic).filter((resource) => resource.inputs.fleetdbKind === "role-setting");
+  const settings = () =>
+    ofType(run, TYPES.dynamic).filter((resource) => resource.inputs.fleetdbKind === "role-setting");
 
   test("lock_timeout and idle_session_timeout for every login role, as fleetdb RoleSettings in ms (0 is a value)", () => {
     expect(sorted(settings().map((s) => `${s.inputs.role} ${s.inputs.setting}=${s.inputs.value}`))).toEqual(
@@ -371,7 +480,12 @@ describe("settings the provider cannot set, and the superuser's password", () =>
     const all = settings();
     for (const setting of all) {
       expect(setting.secretInputs).toContain("admin");
-      expect(setting.inputs.admin).toMatchObject({ user: "postgres", database: "postgres", sslmode: "disable", password: mockPassword("superuser-password") });
+      expect(setting.inputs.admin).toMatchObject({
+        user: "postgres",
+        database: "postgres",
+        sslmode: "disable",
+        password: mockPassword("superuser-password"),
+      });
       expect(setting.options.deleteBeforeReplace).toBe(true);
       const role = ofType(run, TYPES.role).find((r) => r.inputs.name === setting.inputs.role)!;
       expect(setting.dependencies).toContain(role.urn);
@@ -380,11 +494,18 @@ describe("settings the provider cannot set, and the superuser's password", () =>
   });
 
   test("the superuser's password is set by the stack before the provider logs in with it", () => {
-    const [superuser] = ofType(run, TYPES.dynamic).filter((resource) => resource.inputs.fleetdbKind === "superuser-password");
+    const [superuser] = ofType(run, TYPES.dynamic).filter(
+      (resource) => resource.inputs.fleetdbKind === "superuser-password",
+    );
     expect(superuser!.name).toBe("admin-superuser-password");
     expect(superuser!.secretInputs.sort()).toEqual(["password", "verifier"]);
     expect(String(superuser!.inputs.verifier)).toMatch(/^SCRAM-SHA-256\$4096:/);
-    expect(superuser!.inputs.admin).toEqual({ database: "postgres", user: "postgres", sslmode: "disable", connectTimeoutSeconds: 15 });
+    expect(superuser!.inputs.admin).toEqual({
+      database: "postgres",
+      user: "postgres",
+      sslmode: "disable",
+      connectTimeoutSeconds: 15,
+    });
     expect(superuser!.dependencies).toContain(named(run, TYPES.container, "timescale-container").urn);
     expect(named(run, TYPES.provider, "admin-provider").dependencies).toContain(superuser!.urn);
   });
@@ -394,4 +515,3 @@ describe("settings the provider cannot set, and the superuser's password", () =>
     expect(named(run, TYPES.bytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "2026-11-22" });
   });
 });
-

@@ -8,7 +8,10 @@ const runs: Record<string, ProgramRun> = {};
 /** Runs the dev program once per marker pair; the program module is loaded afresh each time. */
 async function runWith(markers: { app: string; superuser: string }): Promise<ProgramRun> {
   vi.resetModules();
-  return runStack("dev", { "fleetdb:passwordRotation": markers.app, "fleetdb:superuserPasswordRotation": markers.superuser });
+  return runStack("dev", {
+    "fleetdb:passwordRotation": markers.app,
+    "fleetdb:superuserPasswordRotation": markers.superuser,
+  });
 }
 
 beforeAll(async () => {
@@ -19,7 +22,8 @@ beforeAll(async () => {
 
 /** name → inputs, for every resource, with the two runs lined up. */
 function changedInputs(before: ProgramRun, after: ProgramRun): Record<string, { before: unknown; after: unknown }> {
-  const byUrn = (run: ProgramRun) => new Map(run.resources.map((resource: RegisteredResource) => [resource.urn, resource]));
+  const byUrn = (run: ProgramRun) =>
+    new Map(run.resources.map((resource: RegisteredResource) => [resource.urn, resource]));
   const old = byUrn(before);
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   expect([...byUrn(after).keys()].sort()).toEqual([...old.keys()].sort());
@@ -51,9 +55,13 @@ test("the app marker (generation 1 → 2): the single roles and the logins that 
 });
 
 test("the alternating services move to the login that was just rotated; the other login keeps its password", () => {
-  const login = (run: ProgramRun, service: string) => new URL((run.outputs.databaseUrls as Record<string, string>)[service]!).username;
+  const login = (run: ProgramRun, service: string) =>
+    new URL((run.outputs.databaseUrls as Record<string, string>)[service]!).username;
   expect([login(runs.before!, "gateway"), login(runs.app!, "gateway")]).toEqual(["gateway_app_b", "gateway_app_a"]);
-  expect([login(runs.before!, "worker"), login(runs.app!, "worker")]).toEqual(["tracksolid_owner_b", "tracksolid_owner_a"]);
+  expect([login(runs.before!, "worker"), login(runs.app!, "worker")]).toEqual([
+    "tracksolid_owner_b",
+    "tracksolid_owner_a",
+  ]);
   expect([login(runs.before!, "cron"), login(runs.app!, "cron")]).toEqual(["cron_app", "cron_app"]);
 });
 

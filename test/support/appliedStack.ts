@@ -27,7 +27,11 @@ export interface StackSource {
 }
 
 /** Starts a server, prints the stack's plan with `npm run plan`, applies it with psql, and sets the passwords. */
-export async function applyStack(source: StackSource, serverSettings: Record<string, string | number> = {}, before?: (server: TestServer) => Promise<void>): Promise<AppliedStack> {
+export async function applyStack(
+  source: StackSource,
+  serverSettings: Record<string, string | number> = {},
+  before?: (server: TestServer) => Promise<void>,
+): Promise<AppliedStack> {
   const server = await startServer(serverSettings);
   const dir = mkdtempSync(path.join(tmpdir(), "fleetdb-plan-"));
   const args = source.stack ? ["--stack", source.stack] : ["--config-file", source.configFile!];
@@ -41,7 +45,12 @@ export async function applyStack(source: StackSource, serverSettings: Record<str
   if (applied.code !== 0) throw new Error(`psql -f plan.sql failed (${applied.code}):\n${applied.stderr}`);
 
   const file = readStackFile(source.stack ? stackFilePath(source.stack) : source.configFile!);
-  const run = await runProgram({ config: file.config, secretKeys: file.secretKeys, stack: source.stack ?? "fixture", preview: false });
+  const run = await runProgram({
+    config: file.config,
+    secretKeys: file.secretKeys,
+    stack: source.stack ?? "fixture",
+    preview: false,
+  });
   const urls = run.outputs.databaseUrls as Record<string, string>;
   const urlsFile = path.join(dir, "databaseUrls.json");
   writeFileSync(urlsFile, JSON.stringify(urls));
@@ -60,7 +69,13 @@ export async function applyStack(source: StackSource, serverSettings: Record<str
     login(role, database) {
       const url = byRole.get(role);
       if (!url) throw new Error(`no DATABASE_URL logs in as ${role}`);
-      return { host: "127.0.0.1", port: server.port, user: url.user, password: url.password, database: database ?? url.database ?? undefined };
+      return {
+        host: "127.0.0.1",
+        port: server.port,
+        user: url.user,
+        password: url.password,
+        database: database ?? url.database ?? undefined,
+      };
     },
   };
 }

@@ -30,9 +30,12 @@ const PER_DATABASE = {
 export async function catalogSnapshot(server: TestServer): Promise<Record<string, unknown>> {
   const snapshot: Record<string, unknown> = {};
   for (const [name, sql] of Object.entries(CLUSTER)) snapshot[name] = await server.query(sql);
-  const databases = await server.query<{ datname: string }>("SELECT datname FROM pg_catalog.pg_database WHERE datallowconn ORDER BY 1");
+  const databases = await server.query<{ datname: string }>(
+    "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn ORDER BY 1",
+  );
   for (const { datname } of databases) {
-    for (const [name, sql] of Object.entries(PER_DATABASE)) snapshot[`${datname}.${name}`] = await server.query(sql, datname);
+    for (const [name, sql] of Object.entries(PER_DATABASE))
+      snapshot[`${datname}.${name}`] = await server.query(sql, datname);
   }
   return snapshot;
 }

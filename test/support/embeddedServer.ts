@@ -45,7 +45,13 @@ export async function startServer(settings: Record<string, string | number> = {}
   const databaseDir = path.join(parent, "data");
   const port = await freePort();
   const superuser = { user: "postgres", password: "superuser-test-password" };
-  const flags = { listen_addresses: "127.0.0.1", unix_socket_directories: "", max_connections: 100, superuser_reserved_connections: 3, ...settings };
+  const flags = {
+    listen_addresses: "127.0.0.1",
+    unix_socket_directories: "",
+    max_connections: 100,
+    superuser_reserved_connections: 3,
+    ...settings,
+  };
   const logs: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -62,7 +68,13 @@ export async function startServer(settings: Record<string, string | number> = {}
   await server.initialise();
   await server.start();
 
-  const config = (database = "postgres", user = superuser.user, password = superuser.password): ClientConfig => ({ host: "127.0.0.1", port, database, user, password });
+  const config = (database = "postgres", user = superuser.user, password = superuser.password): ClientConfig => ({
+    host: "127.0.0.1",
+    port,
+    database,
+    user,
+    password,
+  });
   const connect = async (database?: string, user?: string, password?: string) => {
     const client = new Client(config(database, user, password));
     client.on("error", () => undefined);
@@ -90,7 +102,8 @@ export async function startServer(settings: Record<string, string | number> = {}
           "psql",
           ["-X", "-h", "127.0.0.1", "-p", String(port), "-U", superuser.user, "-d", "postgres", ...args],
           { env: { ...process.env, PGPASSWORD: superuser.password }, maxBuffer: 64 * 1024 * 1024 },
-          (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+          (error, stdout, stderr) =>
+            resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
         );
         if (input !== undefined) child.stdin!.end(input);
       });

@@ -31,7 +31,12 @@ export function ofType(run: ProgramRun, type: string): RegisteredResource[] {
 
 export function named(run: ProgramRun, type: string, name: string): RegisteredResource {
   const found = run.resources.find((resource) => resource.type === type && resource.name === name);
-  if (!found) throw new Error(`no ${type} named ${name}; have: ${ofType(run, type).map((r) => r.name).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no ${type} named ${name}; have: ${ofType(run, type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
   return found;
 }
 

@@ -17,7 +17,8 @@ export function runTool(tool: string, args: string[], env: NodeJS.ProcessEnv = {
       path.join(ROOT, "node_modules", ".bin", "tsx"),
       [path.join(ROOT, "tools", `${tool}.ts`), ...args],
       { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }

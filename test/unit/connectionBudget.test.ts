@@ -48,7 +48,12 @@ describe("computeBudget", () => {
     ["exactly at the ceiling", { unmanaged: [{ name: "others", slots: 30 }] }, 0, true],
     ["one over", { unmanaged: [{ name: "others", slots: 31 }] }, -1, false],
     ["reserved_connections count", { reservedConnections: 3 }, -1, false],
-    ["a bigger deployer pool", { deployers: [{ provider: "admin-provider", maxConnections: 3, otherDatabases: 3 }] }, -2, false],
+    [
+      "a bigger deployer pool",
+      { deployers: [{ provider: "admin-provider", maxConnections: 3, otherDatabases: 3 }] },
+      -2,
+      false,
+    ],
   ])("%s", (_case, change, headroom, fits) => {
     const budget = computeBudget({ ...brief, ...change });
     expect(budget.headroom).toBe(headroom);
@@ -59,6 +64,11 @@ describe("computeBudget", () => {
     const budget = computeBudget({ ...brief, loginRoles: [{ name: "adhoc", connectionLimit: -1 }] });
     expect(budget.unlimitedRoles).toEqual(["adhoc"]);
     expect(budget.fits).toBe(false);
-    expect(budget.lines[0]).toEqual({ kind: "role", name: "adhoc", slots: -1, detail: "no CONNECTION LIMIT: unbounded" });
+    expect(budget.lines[0]).toEqual({
+      kind: "role",
+      name: "adhoc",
+      slots: -1,
+      detail: "no CONNECTION LIMIT: unbounded",
+    });
   });
 });

@@ -7,7 +7,14 @@ const hostile = ["p@ss:w/rd#%?", "a%25b", "100%", "sp ace+plus", "[]{}<>|\\^`\"'
 
 describe("databaseUrl", () => {
   test.each(hostile)("password %j round-trips", (password) => {
-    const url = databaseUrl({ username: "gateway_app", password, host: "timescale_db", port: 5432, database: "fleet_platform", applicationName: "gateway" });
+    const url = databaseUrl({
+      username: "gateway_app",
+      password,
+      host: "timescale_db",
+      port: 5432,
+      database: "fleet_platform",
+      applicationName: "gateway",
+    });
     const parsed = new URL(url);
     expect(decodeURIComponent(parsed.password)).toBe(password);
     expect(parsed.username).toBe("gateway_app");
@@ -16,11 +23,25 @@ describe("databaseUrl", () => {
     expect(parsed.pathname).toBe("/fleet_platform");
     expect(parsed.searchParams.get("application_name")).toBe("gateway");
     const pg = parse(url);
-    expect(pg).toMatchObject({ user: "gateway_app", password, host: "timescale_db", port: "5432", database: "fleet_platform", application_name: "gateway" });
+    expect(pg).toMatchObject({
+      user: "gateway_app",
+      password,
+      host: "timescale_db",
+      port: "5432",
+      database: "fleet_platform",
+      application_name: "gateway",
+    });
   });
 
   test("an IPv6 host is bracketed", () => {
-    const url = databaseUrl({ username: "u", password: "p", host: "::1", port: 5433, database: "d", applicationName: "s" });
+    const url = databaseUrl({
+      username: "u",
+      password: "p",
+      host: "::1",
+      port: 5433,
+      database: "d",
+      applicationName: "s",
+    });
     expect(url).toBe("postgresql://u:p@[::1]:5433/d?application_name=s");
     expect(parse(url).host).toBe("::1");
   });

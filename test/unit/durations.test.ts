@@ -22,14 +22,27 @@ describe("parseDuration", () => {
     expect(parseDuration(value)).toEqual({ ok: true, ms });
   });
 
-  test.each<[unknown]>([["5 minutes"], ["-1"], [-1], ["10MS"], ["1m"], [1.5], ["0.1us"], ["2147483648"], ["25d"], [true], [null], [""]])(
-    "%j is refused",
-    (value) => {
-      const result = parseDuration(value);
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.problem).toMatch(/^expected milliseconds \(an integer\) or a string with a unit \(us, ms, s, min, h, d\), from 0 to 2147483647 ms/);
-    },
-  );
+  test.each<[unknown]>([
+    ["5 minutes"],
+    ["-1"],
+    [-1],
+    ["10MS"],
+    ["1m"],
+    [1.5],
+    ["0.1us"],
+    ["2147483648"],
+    ["25d"],
+    [true],
+    [null],
+    [""],
+  ])("%j is refused", (value) => {
+    const result = parseDuration(value);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problem).toMatch(
+        /^expected milliseconds \(an integer\) or a string with a unit \(us, ms, s, min, h, d\), from 0 to 2147483647 ms/,
+      );
+  });
 });
 
 describe("formatDuration", () => {

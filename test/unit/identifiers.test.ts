@@ -2,9 +2,12 @@
 import { expect, test } from "vitest";
 import { identifierProblem } from "../../src/config/identifiers";
 
-test.each(["gateway_app", "_private", "ts_read", "a", "x".repeat(63), "tracksolid_db", "cron2"])("%s is accepted", (name) => {
-  expect(identifierProblem(name)).toBeUndefined();
-});
+test.each(["gateway_app", "_private", "ts_read", "a", "x".repeat(63), "tracksolid_db", "cron2"])(
+  "%s is accepted",
+  (name) => {
+    expect(identifierProblem(name)).toBeUndefined();
+  },
+);
 
 test.each<[string, string]>([
   ["Gateway", "expected a plain lower-case PostgreSQL name: ^[a-z_][a-z0-9_]{0,62}$"],

@@ -11,14 +11,21 @@ const authMessage =
 function keys(verifier: string) {
   const match = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):(.+)$/.exec(verifier);
   if (!match) throw new Error(`not a SCRAM verifier: ${verifier}`);
-  return { iterations: Number(match[1]), salt: match[2], storedKey: Buffer.from(match[3]!, "base64"), serverKey: Buffer.from(match[4]!, "base64") };
+  return {
+    iterations: Number(match[1]),
+    salt: match[2],
+    storedKey: Buffer.from(match[3]!, "base64"),
+    serverKey: Buffer.from(match[4]!, "base64"),
+  };
 }
 
 describe("scramSha256Verifier", () => {
   test("reproduces RFC 7677's ServerSignature and accepts its ClientProof", () => {
     const { iterations, salt: storedSalt, storedKey, serverKey } = keys(scramSha256Verifier("pencil", salt));
     expect([iterations, storedSalt]).toEqual([4096, salt]);
-    expect(createHmac("sha256", serverKey).update(authMessage).digest("base64")).toBe("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
+    expect(createHmac("sha256", serverKey).update(authMessage).digest("base64")).toBe(
+      "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
+    );
     const clientSignature = createHmac("sha256", storedKey).update(authMessage).digest();
     const clientProof = Buffer.from("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=", "base64");
     const clientKey = Buffer.from(clientProof.map((byte, index) => byte ^ clientSignature[index]!));
@@ -27,7 +34,9 @@ describe("scramSha256Verifier", () => {
 
   test("is deterministic for one salt and differs for another", () => {
     expect(scramSha256Verifier("pencil", salt)).toBe(scramSha256Verifier("pencil", salt));
-    expect(scramSha256Verifier("pencil", Buffer.alloc(16, 1).toString("base64"))).not.toBe(scramSha256Verifier("pencil", salt));
+    expect(scramSha256Verifier("pencil", Buffer.alloc(16, 1).toString("base64"))).not.toBe(
+      scramSha256Verifier("pencil", salt),
+    );
   });
 
   test("never contains the password", () => {

@@ -3,10 +3,20 @@ import { expect, test } from "vitest";
 import { pgdataPath, serverCommand } from "../../src/serverCommand";
 
 test.each<[number, string[]]>([
-  [16, ["postgres", "-c", "max_connections=100", "-c", "superuser_reserved_connections=3", "-c", "reserved_connections=2"]],
+  [
+    16,
+    ["postgres", "-c", "max_connections=100", "-c", "superuser_reserved_connections=3", "-c", "reserved_connections=2"],
+  ],
   [15, ["postgres", "-c", "max_connections=100", "-c", "superuser_reserved_connections=3"]],
 ])("PostgreSQL %d", (major, command) => {
-  expect(serverCommand({ postgresMajorVersion: major as 15, maxConnections: 100, superuserReservedConnections: 3, reservedConnections: major >= 16 ? 2 : 0 })).toEqual(command);
+  expect(
+    serverCommand({
+      postgresMajorVersion: major as 15,
+      maxConnections: 100,
+      superuserReservedConnections: 3,
+      reservedConnections: major >= 16 ? 2 : 0,
+    }),
+  ).toEqual(command);
 });
 
 test.each<[number, string]>([

@@ -52,7 +52,8 @@ export function loadStack(options: StackOptions): LoadedStack {
     const config = parseStackConfig(namespaceValues(file.config, SECRET_KEYS), SECRET_KEYS);
     return { stack, file, config };
   } catch (error) {
-    if (error instanceof ConfigError) throw new BadInput(error.problems.map((problem) => `${path.basename(filePath)}: ${problem}`));
+    if (error instanceof ConfigError)
+      throw new BadInput(error.problems.map((problem) => `${path.basename(filePath)}: ${problem}`));
     throw error;
   }
 }

@@ -20,8 +20,15 @@ const plain = { head: [], border: [] };
 export function renderText(report: GateReport): string {
   const { verdict } = report;
   const lines: string[] = [];
-  lines.push(`fleetdb gate: stack ${report.stack} (${report.file}), ${report.resources} resources, policy pack ${verdict.pack.name} ${verdict.pack.version}`);
-  const table = new Table({ head: ["policy", "level", "result", "note"], style: { ...plain, compact: true }, wordWrap: true, colWidths: [26, 11, 20, 60] });
+  lines.push(
+    `fleetdb gate: stack ${report.stack} (${report.file}), ${report.resources} resources, policy pack ${verdict.pack.name} ${verdict.pack.version}`,
+  );
+  const table = new Table({
+    head: ["policy", "level", "result", "note"],
+    style: { ...plain, compact: true },
+    wordWrap: true,
+    colWidths: [26, 11, 20, 60],
+  });
   for (const outcome of verdict.outcomes) {
     const violations = outcome.diagnostics.length;
     const note =
@@ -41,7 +48,9 @@ export function renderText(report: GateReport): string {
     lines.push("");
     lines.push(`${outcome.name} [${outcome.effectiveLevel}]`);
     for (const diagnostic of outcome.diagnostics) {
-      lines.push(`  - ${urnName(diagnostic.urn)}: ${violationText(diagnostic.message, outcome.description).replace(/\n/g, "\n    ")}`);
+      lines.push(
+        `  - ${urnName(diagnostic.urn)}: ${violationText(diagnostic.message, outcome.description).replace(/\n/g, "\n    ")}`,
+      );
     }
     if (outcome.remediationSteps) lines.push(`  fix: ${outcome.remediationSteps}`);
   }
@@ -51,8 +60,12 @@ export function renderText(report: GateReport): string {
   lines.push(budgetTable(report.budget));
   lines.push(budgetBar(report.budget));
   lines.push("");
-  const mandatory = verdict.outcomes.filter((outcome) => outcome.status === "violation" && isBlocking(outcome.effectiveLevel)).length;
-  const advisory = verdict.outcomes.filter((outcome) => outcome.status === "violation" && !isBlocking(outcome.effectiveLevel)).length;
+  const mandatory = verdict.outcomes.filter(
+    (outcome) => outcome.status === "violation" && isBlocking(outcome.effectiveLevel),
+  ).length;
+  const advisory = verdict.outcomes.filter(
+    (outcome) => outcome.status === "violation" && !isBlocking(outcome.effectiveLevel),
+  ).length;
   lines.push(
     verdict.failed
       ? `FAIL: ${mandatory} mandatory polic${mandatory === 1 ? "y" : "ies"} violated; pulumi preview --policy-pack policies would fail`

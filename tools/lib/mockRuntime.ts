@@ -82,7 +82,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => ({
       id: args.custom ? `${args.name}-id` : "",
-      state: { ...args.inputs, ...(options.preview ? {} : computedOutputs(args.type, args.name, args.inputs, options.computed)) },
+      state: {
+        ...args.inputs,
+        ...(options.preview ? {} : computedOutputs(args.type, args.name, args.inputs, options.computed)),
+      },
     }),
     call: (args) => args.inputs,
   };
@@ -101,7 +104,11 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   monitor.registerResourceOutputs = (request, callback) => {
     const urn = request.getUrn();
     const target = captured.find((resource) => resource.urn === urn);
-    if (target) target.outputs = plainValues(pulumi.runtime.deserializeProperties(request.getOutputs())).value as Record<string, unknown>;
+    if (target)
+      target.outputs = plainValues(pulumi.runtime.deserializeProperties(request.getOutputs())).value as Record<
+        string,
+        unknown
+      >;
     return registerOutputs(request, callback);
   };
 
@@ -141,7 +148,8 @@ function captureRejections(): { release(expected: unknown): Promise<void> } {
       for (const listener of previous) process.on("unhandledRejection", listener);
       const message = expected instanceof Error ? expected.message : undefined;
       for (const reason of held) {
-        const repeat = reason === expected || (reason instanceof Error && message !== undefined && reason.message.includes(message));
+        const repeat =
+          reason === expected || (reason instanceof Error && message !== undefined && reason.message.includes(message));
         if (!repeat) process.emit("unhandledRejection", reason, Promise.resolve());
       }
     },
@@ -162,9 +170,15 @@ function computedOutputs(
     case "random:index/randomPassword:RandomPassword":
       return { result: pulumi.secret(mockPassword(name)), bcryptHash: pulumi.secret("$2a$10$mock") };
     case "random:index/randomBytes:RandomBytes":
-      return { base64: pulumi.secret(digest.subarray(0, 16).toString("base64")), hex: pulumi.secret(digest.subarray(0, 16).toString("hex")) };
+      return {
+        base64: pulumi.secret(digest.subarray(0, 16).toString("base64")),
+        hex: pulumi.secret(digest.subarray(0, 16).toString("hex")),
+      };
     case "docker:index/remoteImage:RemoteImage":
-      return { imageId: `sha256:${digest.toString("hex")}`, repoDigest: `${String(inputs.name)}@sha256:${digest.toString("hex")}` };
+      return {
+        imageId: `sha256:${digest.toString("hex")}`,
+        repoDigest: `${String(inputs.name)}@sha256:${digest.toString("hex")}`,
+      };
     default:
       return {};
   }

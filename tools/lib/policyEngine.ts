@@ -43,7 +43,10 @@ export class PolicyPackProcess {
    */
   static async start(packDir = POLICY_PACK_DIR): Promise<PolicyPackProcess> {
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+      cwd: packDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const port = await new Promise<number>((resolve, reject) => {
       let stdout = "";
       let stderr = "";
@@ -53,7 +56,9 @@ export class PolicyPackProcess {
         if (match) resolve(Number(match[1]));
       });
       child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on("exit", (code) => reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr || stdout}`)));
+      child.on("exit", (code) =>
+        reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr || stdout}`)),
+      );
       child.on("error", reject);
     });
     const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
@@ -75,7 +80,10 @@ export class PolicyPackProcess {
           severity: SEVERITIES[policy.getSeverity()] ?? "unspecified",
           type: POLICY_TYPES[policy.getPolicyType()] ?? "unknown",
           configSchema: schema
-            ? { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() }
+            ? {
+                properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>,
+                required: schema.getRequiredList(),
+              }
             : undefined,
         };
       }),
@@ -133,7 +141,9 @@ export class PolicyPackProcess {
 
   private call<T>(method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
-      const fn = (this.client as unknown as Record<string, (req: unknown, cb: (error: Error | null, response: T) => void) => void>)[method]!;
+      const fn = (
+        this.client as unknown as Record<string, (req: unknown, cb: (error: Error | null, response: T) => void) => void>
+      )[method]!;
       fn.call(this.client, request, (error, response) => (error ? reject(error) : resolve(response)));
     });
   }
@@ -173,7 +183,11 @@ function options(resource: RegisteredResource): analyzerproto.AnalyzerResourceOp
   return result;
 }
 
-function providerOf(resource: RegisteredResource, run: ProgramRun, side: "inputs" | "outputs"): analyzerproto.AnalyzerProviderResource | undefined {
+function providerOf(
+  resource: RegisteredResource,
+  run: ProgramRun,
+  side: "inputs" | "outputs",
+): analyzerproto.AnalyzerProviderResource | undefined {
   if (!resource.provider) return undefined;
   const urn = resource.provider.slice(0, resource.provider.lastIndexOf("::"));
   const provider = run.resources.find((candidate) => candidate.urn === urn);

@@ -38,7 +38,9 @@ export function readPolicyConfigFile(file: string): GivenConfig {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new PolicyConfigError([`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+    throw new PolicyConfigError([
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    ]);
   }
   if (text.trim() === "") return {};
   let document: unknown;
@@ -57,11 +59,18 @@ export function readPolicyConfigFile(file: string): GivenConfig {
     } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       const { enforcementLevel, ...properties } = value as Record<string, unknown>;
       if (enforcementLevel !== undefined && typeof enforcementLevel !== "string") {
-        throw new PolicyConfigError([`parsing enforcement level for "${policy}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level; must be a string`]);
+        throw new PolicyConfigError([
+          `parsing enforcement level for "${policy}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level; must be a string`,
+        ]);
       }
-      given[policy] = { enforcementLevel: enforcementLevel === undefined ? undefined : level(policy, enforcementLevel), properties };
+      given[policy] = {
+        enforcementLevel: enforcementLevel === undefined ? undefined : level(policy, enforcementLevel),
+        properties,
+      };
     } else {
-      throw new PolicyConfigError([`parsing "${policy}": ${JSON.stringify(value)} is not a valid value; must be a string or object`]);
+      throw new PolicyConfigError([
+        `parsing "${policy}": ${JSON.stringify(value)} is not a valid value; must be a string or object`,
+      ]);
     }
   }
   return given;
@@ -81,17 +90,25 @@ export function reconcilePolicyConfig(policies: readonly PolicyInfo[], given: Gi
   for (const [name, config] of Object.entries(given)) {
     if (name === "all") continue;
     const current = result.get(name) ?? { enforcementLevel: "advisory", properties: {} };
-    result.set(name, { enforcementLevel: config.enforcementLevel ?? current.enforcementLevel, properties: { ...current.properties, ...config.properties } });
+    result.set(name, {
+      enforcementLevel: config.enforcementLevel ?? current.enforcementLevel,
+      properties: { ...current.properties, ...config.properties },
+    });
   }
 
   const ajv = new Ajv({ allErrors: true, strict: false });
   const problems: string[] = [];
   for (const policy of policies) {
     if (!policy.configSchema) continue;
-    const schema = { type: "object", properties: policy.configSchema.properties, required: policy.configSchema.required };
+    const schema = {
+      type: "object",
+      properties: policy.configSchema.properties,
+      required: policy.configSchema.required,
+    };
     const validate = ajv.compile(schema);
     if (!validate(result.get(policy.name)!.properties)) {
-      for (const error of validate.errors ?? []) problems.push(`${policy.name}: ${error.instancePath.replace(/^\//, "") || "(root)"} ${error.message}`);
+      for (const error of validate.errors ?? [])
+        problems.push(`${policy.name}: ${error.instancePath.replace(/^\//, "") || "(root)"} ${error.message}`);
     }
   }
   if (problems.length > 0) throw new PolicyConfigError(problems);
@@ -99,6 +116,9 @@ export function reconcilePolicyConfig(policies: readonly PolicyInfo[], given: Gi
 }
 
 function level(policy: string, value: string): EnforcementLevel {
-  if (!LEVELS.includes(value)) throw new PolicyConfigError([`parsing enforcement level for "${policy}": "${value}" is not a valid enforcement level`]);
+  if (!LEVELS.includes(value))
+    throw new PolicyConfigError([
+      `parsing enforcement level for "${policy}": "${value}" is not a valid enforcement level`,
+    ]);
   return value as EnforcementLevel;
 }

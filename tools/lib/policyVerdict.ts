@@ -1,7 +1,13 @@
 // Runs the policy pack over a captured program run with the engine's semantics and sums up each policy's outcome.
 import { PROJECT, type ProgramRun } from "./mockRuntime";
 import { PolicyPackProcess, type Diagnostic } from "./policyEngine";
-import { reconcilePolicyConfig, type EnforcementLevel, type PolicyConfig, type PolicyInfo, readPolicyConfigFile } from "./policyPackConfig";
+import {
+  reconcilePolicyConfig,
+  type EnforcementLevel,
+  type PolicyConfig,
+  type PolicyInfo,
+  readPolicyConfigFile,
+} from "./policyPackConfig";
 
 export type PolicyStatus = "pass" | "violation" | "not applicable" | "unknown at preview" | "disabled";
 
@@ -29,7 +35,10 @@ const PREVIEW_UNKNOWN = /^can't run policy '[^']+' from policy pack '[^']+' duri
  * Starts the pack, configures it as the CLI would (defaults, `all`, per-policy entries, JSON-schema
  * validation), runs resource policies on every resource's inputs and stack policies on all outputs.
  */
-export async function judgeRun(run: ProgramRun, options: { stack: string; policyConfigFile?: string; preview: boolean }): Promise<Verdict> {
+export async function judgeRun(
+  run: ProgramRun,
+  options: { stack: string; policyConfigFile?: string; preview: boolean },
+): Promise<Verdict> {
   const given = options.policyConfigFile ? readPolicyConfigFile(options.policyConfigFile) : {};
   const pack = await PolicyPackProcess.start();
   try {
@@ -60,10 +69,15 @@ export async function judgeRun(run: ProgramRun, options: { stack: string; policy
         resourceNotApplicable: (notApplicable.get(policy.name) ?? 0) === run.resources.length,
         stackNotApplicable: stackNotApplicable.has(policy.name),
       });
-      const notApplicableReason = status === "not applicable" ? (stackNotApplicable.get(policy.name)?.[0] ?? reasons.get(policy.name)) : undefined;
+      const notApplicableReason =
+        status === "not applicable"
+          ? (stackNotApplicable.get(policy.name)?.[0] ?? reasons.get(policy.name))
+          : undefined;
       return { ...policy, effectiveLevel, status, diagnostics: own, notApplicableReason };
     });
-    const failed = diagnostics.some((diagnostic) => diagnostic.enforcementLevel === "mandatory" || diagnostic.enforcementLevel === "remediate");
+    const failed = diagnostics.some(
+      (diagnostic) => diagnostic.enforcementLevel === "mandatory" || diagnostic.enforcementLevel === "remediate",
+    );
     return { pack: { name: info.name, version: info.version }, outcomes, config, failed };
   } finally {
     pack.close();
@@ -80,6 +94,7 @@ function statusOf(
   const violations = diagnostics.filter((diagnostic) => !PREVIEW_UNKNOWN.test(diagnostic.message));
   if (violations.length > 0) return "violation";
   if (diagnostics.length > 0) return "unknown at preview";
-  if (policy.type === "stack" ? applicability.stackNotApplicable : applicability.resourceNotApplicable) return "not applicable";
+  if (policy.type === "stack" ? applicability.stackNotApplicable : applicability.resourceNotApplicable)
+    return "not applicable";
   return "pass";
 }

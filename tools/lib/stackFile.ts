@@ -40,7 +40,9 @@ export function readStackFile(file: string): StackFile {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new StackFileError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new StackFileError(
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const parsed = parseDocument(text);
   const [syntaxError] = parsed.errors;
@@ -53,7 +55,8 @@ export function readStackFile(file: string): StackFile {
   }
   let document: unknown = parsed.toJS();
   if (document === null || document === undefined) document = {};
-  if (typeof document !== "object" || Array.isArray(document)) throw new StackFileError(`${file}: expected a mapping with a config: key`);
+  if (typeof document !== "object" || Array.isArray(document))
+    throw new StackFileError(`${file}: expected a mapping with a config: key`);
   const rawConfig = (document as Record<string, unknown>).config ?? {};
   if (typeof rawConfig !== "object" || rawConfig === null || Array.isArray(rawConfig)) {
     throw new StackFileError(`${file}: config: expected a mapping of namespace:key to values`);
@@ -98,7 +101,9 @@ function replaceSecure(value: unknown, at: string, placeholder: (at: string) => 
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
     if (Object.keys(record).length === 1 && typeof record.secure === "string") return placeholder(at);
-    return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, replaceSecure(child, `${at}.${key}`, placeholder)]));
+    return Object.fromEntries(
+      Object.entries(record).map(([key, child]) => [key, replaceSecure(child, `${at}.${key}`, placeholder)]),
+    );
   }
   return value;
 }

@@ -5,7 +5,9 @@ import type { ProgramRun } from "./mockRuntime";
 export function stackView(run: ProgramRun): BudgetResource[] {
   const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
   return run.resources.map((resource) => {
-    const provider = resource.provider ? byUrn.get(resource.provider.slice(0, resource.provider.lastIndexOf("::"))) : undefined;
+    const provider = resource.provider
+      ? byUrn.get(resource.provider.slice(0, resource.provider.lastIndexOf("::")))
+      : undefined;
     return {
       type: resource.type,
       name: resource.name,

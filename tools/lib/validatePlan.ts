@@ -20,7 +20,8 @@ export interface ValidationReport {
 }
 
 /** Statements that would end or escape the transaction: validation refuses to send them. */
-const ESCAPES_TRANSACTION = /^\s*(COMMIT|END|ROLLBACK|ABORT|BEGIN|START\s+TRANSACTION|PREPARE\s+TRANSACTION|COMMIT\s+PREPARED|CREATE\s+DATABASE|DROP\s+DATABASE|ALTER\s+SYSTEM|VACUUM|CHECKPOINT)\b/i;
+const ESCAPES_TRANSACTION =
+  /^\s*(COMMIT|END|ROLLBACK|ABORT|BEGIN|START\s+TRANSACTION|PREPARE\s+TRANSACTION|COMMIT\s+PREPARED|CREATE\s+DATABASE|DROP\s+DATABASE|ALTER\s+SYSTEM|VACUUM|CHECKPOINT)\b/i;
 
 export interface ValidateOptions {
   /** Admin connection (its database is ignored: each database gets its own connection). */
@@ -37,11 +38,24 @@ export interface ValidateOptions {
 export async function validatePlan(plan: Plan, options: ValidateOptions): Promise<ValidationReport> {
   const report: ValidationReport = { validated: [], notValidated: [], skippedStatements: [] };
   // Cluster-wide statements, run again in every database's transaction; IN DATABASE settings only in theirs.
-  const roleSteps = plan.steps.filter((step) => (step.type === "postgresql:index/role:Role" || step.type === "postgresql:index/grantRole:GrantRole" || step.kind === "role-setting") && !step.requiresDatabase);
-  const inDatabase = (database: string) => (step: PlanStep) => step.requiresDatabase === database || (step.database === database && !step.requiresDatabase);
-  const databases = [...new Set([plan.providerDatabase, ...plan.steps.map((step) => step.requiresDatabase ?? step.database)])];
+  const roleSteps = plan.steps.filter(
+    (step) =>
+      (step.type === "postgresql:index/role:Role" ||
+        step.type === "postgresql:index/grantRole:GrantRole" ||
+        step.kind === "role-setting") &&
+      !step.requiresDatabase,
+  );
+  const inDatabase = (database: string) => (step: PlanStep) =>
+    step.requiresDatabase === database || (step.database === database && !step.requiresDatabase);
+  const databases = [
+    ...new Set([plan.providerDatabase, ...plan.steps.map((step) => step.requiresDatabase ?? step.database)]),
+  ];
   const existing = await existingDatabases(options.connection, plan.providerDatabase);
-  const createdByPlan = new Set(plan.steps.flatMap((step) => step.statements.map((statement) => statement.createsDatabase).filter((name): name is string => !!name)));
+  const createdByPlan = new Set(
+    plan.steps.flatMap((step) =>
+      step.statements.map((statement) => statement.createsDatabase).filter((name): name is string => !!name),
+    ),
+  );
 
   for (const step of plan.steps) {
     for (const statement of step.statements) {
@@ -58,10 +72,18 @@ export async function validatePlan(plan: Plan, options: ValidateOptions): Promis
 
   for (const database of databases) {
     if (!existing.has(database)) {
-      report.notValidated.push({ database, reason: createdByPlan.has(database) ? "does not exist yet (the plan creates it)" : "does not exist on this server" });
+      report.notValidated.push({
+        database,
+        reason: createdByPlan.has(database)
+          ? "does not exist yet (the plan creates it)"
+          : "does not exist on this server",
+      });
       continue;
     }
-    const steps = database === plan.providerDatabase ? plan.steps.filter(inDatabase(database)) : [...roleSteps, ...plan.steps.filter(inDatabase(database))];
+    const steps =
+      database === plan.providerDatabase
+        ? plan.steps.filter(inDatabase(database))
+        : [...roleSteps, ...plan.steps.filter(inDatabase(database))];
     const failure = await runRolledBack(database, steps, options);
     report.validated.push(database);
     if (failure) {
@@ -76,14 +98,20 @@ async function existingDatabases(connection: ClientConfig, database: string): Pr
   const client = new Client({ ...connection, database });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_catalog.pg_database WHERE datallowconn");
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn",
+    );
     return new Set(rows.map((row) => row.datname));
   } finally {
     await client.end();
   }
 }
 
-async function runRolledBack(database: string, steps: PlanStep[], options: ValidateOptions): Promise<ValidationFailure | undefined> {
+async function runRolledBack(
+  database: string,
+  steps: PlanStep[],
+  options: ValidateOptions,
+): Promise<ValidationFailure | undefined> {
   const client = new Client({ ...options.connection, database, application_name: "fleetdb plan --validate" });
   await client.connect();
   try {
@@ -94,14 +122,24 @@ async function runRolledBack(database: string, steps: PlanStep[], options: Valid
       for (const statement of step.statements) {
         if (statement.createsDatabase) continue;
         if (ESCAPES_TRANSACTION.test(statement.sql)) {
-          return { database, step, statement: statement.sql, error: { message: "refused: this statement would end or escape the validation transaction" } };
+          return {
+            database,
+            step,
+            statement: statement.sql,
+            error: { message: "refused: this statement would end or escape the validation transaction" },
+          };
         }
         try {
           // The extended protocol takes exactly one statement: nothing can ride along after it.
           await client.query({ text: statement.sql, queryMode: "extended" } as unknown as string);
         } catch (error) {
           const pgError = error as { message: string; code?: string; detail?: string; hint?: string };
-          return { database, step, statement: statement.sql, error: { message: pgError.message, code: pgError.code, detail: pgError.detail, hint: pgError.hint } };
+          return {
+            database,
+            step,
+            statement: statement.sql,
+            error: { message: pgError.message, code: pgError.code, detail: pgError.detail, hint: pgError.hint },
+          };
         }
       }
     }
