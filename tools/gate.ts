@@ -1,8 +1,8 @@
 // npm run gate: the policy pack over the stack's program, offline (no Pulumi CLI, no cloud credentials, no database).
 import * as path from "node:path";
 import { Option } from "commander";
-import { budgetFromResources } from "../policies/lib/budgetFromResources";
-import { computeBudget } from "../policies/lib/connectionBudget";
+import { budgetFromResources } from "../policies/core/budgetFromResources";
+import { computeBudget } from "../policies/core/connectionBudget";
 import { BadInput, EXIT, loadStack, runTool, toolCommand, withStackOptions, type StackOptions } from "./lib/cli";
 import { renderJson, renderText } from "./lib/gateReport";
 import { runProgram } from "./lib/mockRuntime";

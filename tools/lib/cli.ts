@@ -2,7 +2,6 @@
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError, namespaceValues, parseStackConfig } from "../../src/config/load";
-import { SECRET_KEYS } from "../../src/config/fromPulumi";
 import type { StackConfig } from "../../src/config/schema";
 import { PsqlTextError } from "../../src/sql/psqlWriter";
 import { EXIT, EXIT_CODES_HELP } from "./exitCodes";
@@ -59,7 +58,7 @@ export function loadStack(options: StackOptions): LoadedStack {
     throw error;
   }
   try {
-    const config = parseStackConfig(namespaceValues(file.config, SECRET_KEYS), SECRET_KEYS);
+    const config = parseStackConfig(namespaceValues(file.config, (key) => file.secretKeys.includes(key)));
     return { stack, file, config };
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -95,6 +94,18 @@ export function failureOf(error: unknown): { code: number; lines: string[] } {
     return { code: EXIT.badInput, lines: error.problems.map((problem) => `error: ${problem}`) };
   if (error instanceof PsqlTextError) return { code: EXIT.badInput, lines: [`error: ${error.message}`] };
   if (error instanceof ServerUnreachable) return { code: EXIT.unreachable, lines: [`error: ${error.message}`] };
+  if (error instanceof Error && error.name === "ProgramError") {
+    // The program refused to run (mockRuntime's ProgramError; matched by name so passwords need not load Pulumi).
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof ConfigError)
+      return { code: EXIT.badInput, lines: cause.problems.map((problem) => `error: ${problem}`) };
+    if (cause instanceof Error && cause.name === "DuplicateUrnError") {
+      return {
+        code: EXIT.badInput,
+        lines: [`error: the program registers one resource twice, which pulumi preview refuses: ${cause.message}`],
+      };
+    }
+  }
   const trace = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { code: EXIT.internalError, lines: [`fleetdb failed (a bug, exit ${EXIT.internalError}): ${trace}`] };
 }
