@@ -44,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof PolicyConfigError) throw new BadInput(error.problems);
     throw error;
   }
+  for (const warning of verdict.configWarnings) process.stderr.write(`warning: ${warning}\n`);
   const ceiling = Number(verdict.config.get("connection-budget")?.properties.maxConnectionsCeiling ?? 100);
   const budget = computeBudget(budgetFromResources(stackView(run), ceiling).input);
   const report = {

@@ -1,5 +1,6 @@
 // Turns Pulumi's flat `fleetdb:` config into a validated StackConfig, or one error that lists every problem by key path.
 import type { z } from "zod";
+import { neutralised } from "../controlCharacters";
 import { stackConfigSchema, type StackConfig } from "./schema";
 
 export const CONFIG_NAMESPACE = "fleetdb";
@@ -58,11 +59,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const key = top === undefined ? CONFIG_NAMESPACE : `${CONFIG_NAMESPACE}:${String(top)}${keyPath(rest)}`;
   if (issue.code === "unrecognized_keys") {
     const where = top === undefined ? `${CONFIG_NAMESPACE}:` : `${key}.`;
-    return issue.keys.map((unknown) => `${where}${unknown}: unknown key`).join("; ");
+    return neutralised(issue.keys.map((unknown) => `${where}${unknown}: unknown key`).join("; "));
   }
   if (top !== undefined && SECRET_KEYS.has(String(top)))
     return `${key}: invalid secret value (${issue.code}); the value is not shown`;
-  return `${key}: ${issue.message}`;
+  // Messages quote values, and a value may hold a newline: each problem stays on one line.
+  return neutralised(`${key}: ${issue.message}`);
 }
 
 /** `.roles.gateway_app.services[1]`: names joined with dots, list positions in brackets. */

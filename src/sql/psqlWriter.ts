@@ -5,6 +5,9 @@
 // backticks (shell) and `:variables`. So comments show control characters as escapes, meta-command
 // arguments are single-quoted (inside quotes psql expands neither), and a value with a control
 // character never reaches a meta-command at all.
+import { CONTROL_CHARACTERS, neutralised } from "../controlCharacters";
+
+export { neutralised };
 
 /** A value that cannot be written into a psql script safely. */
 export class PsqlTextError extends Error {
@@ -14,20 +17,9 @@ export class PsqlTextError extends Error {
   }
 }
 
-// C0 controls, DEL, and the Unicode line breaks some editors and terminals honour.
-const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g;
-
-/** `text` with every control character shown as `\xNN` / `\uNNNN`, so it stays on one line. */
-export function neutralised(text: string): string {
-  return text.replace(CONTROL, (character) => {
-    const code = character.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
-}
-
 /** A meta-command argument as psql reads it back unchanged: single-quoted, `'` doubled, `\` escaped. */
 export function metaArgument(value: string): string {
-  const control = value.match(CONTROL);
+  const control = value.match(CONTROL_CHARACTERS);
   if (control) {
     throw new PsqlTextError(
       `refusing to write ${JSON.stringify(value)} into a psql meta-command: it holds a control character (${neutralised(control[0]!)})`,
