@@ -6,13 +6,13 @@ import {
   AppDatabase,
   AppRole,
   DatabaseAccess,
-  SerialLanes,
   GroupRole,
   RoleSettings,
   SchemaPrivileges,
   TimescaleServer,
   CONTAINER_PORT,
 } from "./components";
+import { SerialLanes } from "./resources/serialLanes";
 import { loadStackConfig } from "./src/config/fromPulumi";
 import { databaseUrl } from "./src/databaseUrl";
 import { roleLayout } from "./src/loginIdentities";

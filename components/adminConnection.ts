@@ -3,7 +3,7 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../src/config/schema";
 import type { AdminLogin } from "../src/dynamic/adminLogin";
-import { SuperuserPassword } from "./superuserPassword";
+import { SuperuserPassword } from "../resources/superuserPassword";
 
 export interface AdminConnectionArgs {
   /** The validated `fleetdb:admin` config. Unset host/port: PGHOST/PGPORT at run time. */

@@ -1,6 +1,6 @@
 // The superuser's password: the live one of an existing volume (config secret), or generated, rotated by its own marker.
 import * as pulumi from "@pulumi/pulumi";
-import { generatedPassword, verifierOf } from "./generatedPassword";
+import { generatedPassword, verifierOf } from "../resources/generatedPassword";
 
 export interface AdminCredentialArgs {
   /** The live superuser password of an existing data volume (fleetdb:superuserPassword, a secret). */

@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RoleConfig } from "../src/config/schema";
 import type { RoleLayout } from "../src/loginIdentities";
 import { NO_ELEVATED_ATTRIBUTES } from "../policies/core/roleAttributes";
-import { generatedPassword } from "./generatedPassword";
+import { PROVIDER_MANAGED_SETTINGS, PROVIDER_SETTING_INPUTS } from "../policies/core/roleSettingNames";
+import { generatedPassword } from "../resources/generatedPassword";
 
 export interface AppRoleArgs {
   /** The validated role config (login: true). */
@@ -35,8 +36,9 @@ export class AppRole extends pulumi.ComponentResource {
     const protect = role.access === "owner";
     const settingsFields = {
       // 0 makes the provider RESET the setting: the database or server default applies.
-      statementTimeout: role.settings.statement_timeout ?? 0,
-      idleInTransactionSessionTimeout: role.settings.idle_in_transaction_session_timeout ?? 0,
+      ...Object.fromEntries(
+        PROVIDER_MANAGED_SETTINGS.map((setting) => [PROVIDER_SETTING_INPUTS[setting], role.settings[setting] ?? 0]),
+      ),
     };
 
     let group: postgresql.Role | undefined;

@@ -2,7 +2,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseGrant } from "../src/privilegeMatrix";
-import { SerialLanes } from "./serialLanes";
+import { SerialLanes } from "../resources/serialLanes";
 
 export interface DatabaseAccessArgs {
   /** The database name (an application database, or postgres / template1). */
@@ -29,7 +29,7 @@ export class DatabaseAccess extends pulumi.ComponentResource {
         new postgresql.Grant(
           `${name}-${grant.role}`,
           { database: args.database, role: grant.role, objectType: "database", privileges: grant.privileges },
-          { parent: this, provider: args.provider, dependsOn: [...args.dependsOn, ...args.lanes.tail(lane)] },
+          { parent: this, provider: args.provider, dependsOn: [...args.dependsOn, ...args.lanes.after(lane)] },
         ),
       ),
     );

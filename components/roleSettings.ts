@@ -3,8 +3,8 @@ import type * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import { FLEETDB_MANAGED_SETTINGS, type RoleConfig, type RoleSettings as Settings } from "../src/config/schema";
 import type { AdminLogin } from "../src/dynamic/adminLogin";
-import { RoleSetting } from "./roleSetting";
-import { SerialLanes } from "./serialLanes";
+import { RoleSetting } from "../resources/roleSetting";
+import { SerialLanes } from "../resources/serialLanes";
 
 export interface RoleSettingsArgs {
   /** The validated role config: its settings and databaseSettings. */
@@ -44,7 +44,7 @@ export class RoleSettings extends pulumi.ComponentResource {
     for (const setting of FLEETDB_MANAGED_SETTINGS) {
       const value = settings[setting];
       if (value === undefined) continue;
-      const waitFor = [role, ...(database ? [args.databases.get(database)!] : []), ...args.lanes.tail(lane)];
+      const waitFor = [role, ...(database ? [args.databases.get(database)!] : []), ...args.lanes.after(lane)];
       this.settings.push(
         args.lanes.push(
           lane,

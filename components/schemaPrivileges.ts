@@ -2,7 +2,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import { SCHEMA_PRIVILEGES, type SchemaObjectType } from "../src/privilegeMatrix";
-import { SerialLanes } from "./serialLanes";
+import { SerialLanes } from "../resources/serialLanes";
 
 export interface SchemaPrivilegesArgs {
   /** The grantee (usually a NOLOGIN group). */
@@ -31,7 +31,7 @@ export class SchemaPrivileges extends pulumi.ComponentResource {
     const entries = Object.entries(SCHEMA_PRIVILEGES[args.access]) as [SchemaObjectType, string[]][];
     for (const schema of args.schemas) {
       const lane = SerialLanes.schema(database, schema);
-      const after = () => ({ parent: this, provider, dependsOn: [...args.dependsOn, ...lanes.tail(lane)] });
+      const after = () => ({ parent: this, provider, dependsOn: [...args.dependsOn, ...lanes.after(lane)] });
       for (const [objectType, privileges] of entries) {
         // An empty `objects` list means every object of the type in the schema (ON ALL … IN SCHEMA).
         this.grants.push(

@@ -5,13 +5,12 @@
 // ("no per-role value") for roles whose work legitimately runs long, such as a TimescaleDB job owner.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { resourceOfType } from "./core/resourceOfType";
+import { PROVIDER_SETTING_INPUTS } from "./core/roleSettingNames";
 import { TYPES } from "./core/resourceTypes";
 import { booleanOf, displayName, numberOf } from "./core/values";
 
-const REQUIRED: [input: string, setting: string][] = [
-  ["statementTimeout", "statement_timeout"],
-  ["idleInTransactionSessionTimeout", "idle_in_transaction_session_timeout"],
-];
+/** Every setting postgresql.Role can hold is one a login role must declare. */
+const REQUIRED = Object.entries(PROVIDER_SETTING_INPUTS).map(([setting, input]) => [input, setting] as const);
 
 export const loginRoleTimeouts: ResourceValidationPolicy = {
   name: "login-role-timeouts",

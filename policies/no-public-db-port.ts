@@ -5,7 +5,7 @@
 // host networking shares the host's interfaces, so that is public too. The rule keys on the container
 // port 5432 and the configured host ports, never on the image (its id is unknown at preview).
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { POSTGRES_PORT } from "./core/budgetFromResources";
+import { POSTGRES_PORT } from "./core/serverSettings";
 import { isLoopback } from "./core/addresses";
 import { policyConfig } from "./core/policyConfig";
 import { resourceOfType } from "./core/resourceOfType";

@@ -8,7 +8,7 @@ import { renderJson, renderText } from "./lib/gateReport";
 import { runProgram } from "./lib/mockRuntime";
 import { PolicyConfigError } from "./lib/policyPackConfig";
 import { judgeRun } from "./lib/policyVerdict";
-import { stackView } from "./lib/stackView";
+import { stackPolicyResources } from "./lib/stackPolicyResources";
 
 interface GateOptions extends StackOptions {
   policyConfig?: string;
@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   }
   for (const warning of verdict.configWarnings) process.stderr.write(`warning: ${warning}\n`);
   const ceiling = Number(verdict.config.get("connection-budget")?.properties.maxConnectionsCeiling ?? 100);
-  const budget = computeBudget(budgetFromResources(stackView(run), ceiling).input);
+  const budget = computeBudget(budgetFromResources(stackPolicyResources(run), ceiling).input);
   const report = {
     stack,
     file: path.relative(process.cwd(), file.path) || file.path,

@@ -1,7 +1,7 @@
 // npm run plan: the SQL the stack's postgresql resources mean, as a psql script; --validate runs it rolled back.
 import { writeFileSync } from "node:fs";
 import { Option } from "commander";
-import { DIFFERENCES } from "../src/sql/plan";
+import { PROVIDER_DIFFERENCES } from "../src/sql/plan";
 import { planFromResources } from "../src/sql/planFromResources";
 import { psqlScript } from "../src/sql/psqlScript";
 import { EXIT, loadStack, runTool, toolCommand, withStackOptions, type StackOptions } from "./lib/cli";
@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (!options.validate) {
     const text = options.json
-      ? `${JSON.stringify({ stack, ...plan, differences: DIFFERENCES }, null, 2)}\n`
+      ? `${JSON.stringify({ stack, ...plan, differences: PROVIDER_DIFFERENCES }, null, 2)}\n`
       : psqlScript(plan, [
           `fleetdb SQL plan for stack ${stack} (${plan.steps.length} resources), generated from the program's declared resources.`,
         ]);
@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const report = await validatePlan(plan, { connection: target!.config, display: target!.display });
-  process.stdout.write(options.json ? `${JSON.stringify(summary(report), null, 2)}\n` : describe(report));
+  process.stdout.write(options.json ? `${JSON.stringify(summary(report), null, 2)}\n` : reportText(report));
   return report.failure ? EXIT.checkFailed : EXIT.clean;
 }
 
@@ -78,7 +78,7 @@ function summary(report: ValidationReport) {
   };
 }
 
-function describe(report: ValidationReport): string {
+function reportText(report: ValidationReport): string {
   const lines: string[] = [];
   for (const database of report.validated) lines.push(`validated (rolled back): ${database}`);
   for (const { database, reason } of report.notValidated) lines.push(`not validated: ${database}: ${reason}`);

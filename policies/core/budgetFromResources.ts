@@ -1,7 +1,7 @@
 // The connection budget recomputed from what a stack declares: roles, providers, databases, the server command.
 import type { BudgetInput } from "./connectionBudget";
-import { TYPES } from "./resourceTypes";
-import { pinnedSettings } from "./serverSettings";
+import { fleetdbKindOf, TYPES } from "./resourceTypes";
+import { pinnedSettings, POSTGRES_PORT } from "./serverSettings";
 import { booleanOf, displayName, numberOf } from "./values";
 
 /** The slice of a resource the budget reads (a PolicyResource fits). */
@@ -19,8 +19,6 @@ const POSTGRES_DEFAULTS = { superuser_reserved_connections: 3, reserved_connecti
 export const PROVIDER_DEFAULT_MAX_CONNECTIONS = 20;
 /** The stack output that carries the consumers no resource describes. */
 export const UNMANAGED_OUTPUT = "unmanagedConnections";
-/** Where PostgreSQL listens inside the container. */
-export const POSTGRES_PORT = 5432;
 
 export interface ServerSource {
   /** The container whose command was read, or undefined when no database container is declared. */
@@ -64,11 +62,7 @@ export function budgetFromResources(resources: readonly BudgetResource[], ceilin
   });
   const server = serverFrom(resources);
   // fleetdb's dynamic resources (superuser password, role settings) are chained: one connection at a time.
-  const dynamicConnections = resources.some(
-    (resource) => resource.type === TYPES.dynamic && typeof resource.props.fleetdbKind === "string",
-  )
-    ? 1
-    : 0;
+  const dynamicConnections = resources.some((resource) => fleetdbKindOf(resource) !== undefined) ? 1 : 0;
   const input: BudgetInput = {
     maxConnections: server.pinned.maxConnections ?? ceiling,
     superuserReservedConnections:

@@ -1,4 +1,4 @@
-// Type tokens the policies look at, as the engine reports them (no provider SDK needed in the pack).
+// Type tokens of the resources fleetdb declares, as the engine reports them: the one list everything reads.
 
 export const TYPES = {
   role: "postgresql:index/role:Role",
@@ -11,7 +11,25 @@ export const TYPES = {
   postgresqlProvider: "pulumi:providers:postgresql",
   container: "docker:index/container:Container",
   remoteImage: "docker:index/remoteImage:RemoteImage",
+  volume: "docker:index/volume:Volume",
+  network: "docker:index/network:Network",
+  randomPassword: "random:index/randomPassword:RandomPassword",
+  randomBytes: "random:index/randomBytes:RandomBytes",
   stack: "pulumi:pulumi:Stack",
   /** Every dynamic resource; fleetdb's carry a `fleetdbKind` input. */
   dynamic: "pulumi-nodejs:dynamic:Resource",
 } as const;
+
+/** What fleetdb's own dynamic resources are (their `fleetdbKind` input). */
+export const FLEETDB_KINDS = { roleSetting: "role-setting", superuserPassword: "superuser-password" } as const;
+
+/** A fleetdb dynamic resource: a dynamic resource that says what it is in its `fleetdbKind` input. */
+export function fleetdbKindOf(resource: {
+  type: string;
+  inputs?: Record<string, unknown>;
+  props?: Record<string, unknown>;
+}): string | undefined {
+  if (resource.type !== TYPES.dynamic) return undefined;
+  const kind = (resource.inputs ?? resource.props)?.fleetdbKind;
+  return typeof kind === "string" ? kind : undefined;
+}

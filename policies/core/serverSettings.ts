@@ -1,5 +1,8 @@
 // The connection settings a database container pins on its command line (`postgres -c key=value`).
 
+/** Where PostgreSQL listens inside the container (and the port no-public-db-port keys on). */
+export const POSTGRES_PORT = 5432;
+
 export interface PinnedSettings {
   max_connections?: number;
   superuser_reserved_connections?: number;

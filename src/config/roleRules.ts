@@ -1,6 +1,10 @@
 // The rules for one role: what a login role must declare, and what a group must not.
 import { alternatingShares, generationOf, ALTERNATING_SUFFIXES } from "../loginIdentities";
-import { PROVIDER_MANAGED_SETTINGS, ROLE_SETTING_NAMES, type RoleSettingName } from "../roleSettingNames";
+import {
+  PROVIDER_MANAGED_SETTINGS,
+  ROLE_SETTING_NAMES,
+  type RoleSettingName,
+} from "../../policies/core/roleSettingNames";
 import type { Issue, RoleConfig, StackShape } from "./schema";
 
 /** Settings a login role must declare (0 allowed: "no per-role value"). */

@@ -16,7 +16,7 @@ export {
   PROVIDER_MANAGED_SETTINGS,
   ROLE_SETTING_NAMES,
   type RoleSettingName,
-} from "../roleSettingNames";
+} from "../../policies/core/roleSettingNames";
 
 const stackConfigShape = z.strictObject(
   {

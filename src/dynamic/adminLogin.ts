@@ -56,7 +56,7 @@ export async function connectAdmin(
     }
   }
   const refused = new Error(
-    `cannot log in as ${login.user} at ${host}:${port}: none of the ${candidates.length} known passwords works (${(last as Error).message}); see README "Recovering a half-finished rotation"`,
+    `cannot log in as ${login.user} at ${host}:${port}: none of the ${candidates.length} known passwords works (${(last as Error).message}); see docs/rotation.md "Recovering a half-finished rotation"`,
   );
   throw Object.assign(refused, { code: "28P01" });
 }

@@ -1,7 +1,7 @@
 // postgresql.Database, Schema and Extension → SQL, as the provider creates them.
 import { escapeIdentifier, escapeLiteral } from "pg";
 import { doBlock } from "./guards";
-import { statement, type Difference, type PlanResource, type PlanStatement, type RenderContext } from "./plan";
+import { inTransaction, type Difference, type PlanResource, type PlanStatement, type RenderContext } from "./plan";
 
 /** CREATE DATABASE "d" OWNER … TEMPLATE template0 ENCODING 'UTF8' … (runs outside any transaction). */
 export function databaseStatements(
@@ -43,12 +43,12 @@ export function schemaStatements(resource: PlanResource): { statements: PlanStat
   const { inputs } = resource;
   const schema = escapeIdentifier(String(inputs.name ?? resource.name));
   if (typeof inputs.owner !== "string")
-    return { statements: [statement(`CREATE SCHEMA IF NOT EXISTS ${schema}`)], differences: [] };
+    return { statements: [inTransaction(`CREATE SCHEMA IF NOT EXISTS ${schema}`)], differences: [] };
   const owner = escapeIdentifier(inputs.owner);
   return {
     statements: [
-      statement(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}`),
-      statement(`ALTER SCHEMA ${schema} OWNER TO ${owner}`),
+      inTransaction(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}`),
+      inTransaction(`ALTER SCHEMA ${schema} OWNER TO ${owner}`),
     ],
     differences: ["schema-owner"],
   };
@@ -69,5 +69,5 @@ export function extensionStatements(resource: PlanResource): {
     `IF EXISTS (SELECT FROM pg_catalog.pg_available_extensions WHERE name = ${escapeLiteral(name)}) THEN\n  ${create};\n` +
       `ELSE\n  RAISE NOTICE ${escapeLiteral(`extension ${name} is not available on this server: skipped`)};\nEND IF;`,
   );
-  return { statements: [statement(guarded)], differences: ["extension"] };
+  return { statements: [inTransaction(guarded)], differences: ["extension"] };
 }

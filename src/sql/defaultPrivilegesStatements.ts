@@ -1,6 +1,6 @@
 // postgresql.DefaultPrivileges → SQL, as the provider runs it: REVOKE ALL, then GRANT, for objects `owner` creates later.
 import { escapeIdentifier } from "pg";
-import { statement, type Difference, type PlanResource, type PlanStatement } from "./plan";
+import { inTransaction, type Difference, type PlanResource, type PlanStatement } from "./plan";
 
 export function defaultPrivilegesStatements(resource: PlanResource): {
   statements: PlanStatement[];
@@ -18,5 +18,5 @@ export function defaultPrivilegesStatements(resource: PlanResource): {
     sql.push(
       `${prefix} GRANT ${privileges.join(",")} ON ${objects} TO ${grantee}${inputs.withGrantOption === true ? " WITH GRANT OPTION" : ""}`,
     );
-  return { statements: sql.map(statement), differences: [] };
+  return { statements: sql.map(inTransaction), differences: [] };
 }

@@ -2,7 +2,7 @@
 import { escapeIdentifier, escapeLiteral } from "pg";
 import { PUBLIC_ROLE } from "../privilegeMatrix";
 import { doBlock } from "./guards";
-import { statement, type Difference, type PlanResource, type PlanStatement, type RenderContext } from "./plan";
+import { inTransaction, type Difference, type PlanResource, type PlanStatement, type RenderContext } from "./plan";
 
 function target(inputs: Record<string, unknown>): string {
   const objectType = String(inputs.objectType);
@@ -47,10 +47,10 @@ export function grantStatements(
     );
 
   if (role === PUBLIC_ROLE || context.plannedRoles.has(role))
-    return { statements: sql.map(statement), differences: [] };
+    return { statements: sql.map(inTransaction), differences: [] };
   const guarded = doBlock(
     `IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${escapeLiteral(role)}) THEN\n${sql.map((line) => `  ${line};`).join("\n")}\n` +
       `ELSE\n  RAISE NOTICE ${escapeLiteral(`role ${role} does not exist on this server: its grant on ${on} is skipped`)};\nEND IF;`,
   );
-  return { statements: [statement(guarded)], differences: ["missing-grantee"] };
+  return { statements: [inTransaction(guarded)], differences: ["missing-grantee"] };
 }

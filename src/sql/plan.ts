@@ -7,7 +7,6 @@ export interface PlanResource {
   name: string;
   inputs: Record<string, unknown>;
   dependencies: string[];
-  provider?: string;
 }
 
 export interface PlanStatement {
@@ -29,7 +28,7 @@ export interface PlanStep {
   /** Another database that must exist for it to apply (an ALTER ROLE … IN DATABASE setting). */
   requiresDatabase?: string;
   statements: PlanStatement[];
-  /** Where the plan's SQL differs from what the provider runs: keys of DIFFERENCES. */
+  /** Where the plan's SQL differs from what the provider runs: keys of PROVIDER_DIFFERENCES. */
   differences: Difference[];
 }
 
@@ -50,9 +49,9 @@ export interface RenderContext {
 }
 
 /** Every place the plan's SQL differs from the provider's, and why. */
-export const DIFFERENCES = {
+export const PROVIDER_DIFFERENCES = {
   password:
-    "login roles get PASSWORD NULL instead of their generated password: passwords live in Pulumi state; set them from the stack outputs (README)",
+    "login roles get PASSWORD NULL instead of their generated password: passwords live in Pulumi state; set them from the stack outputs (docs/sql-plan.md, npm run passwords)",
   "role-guard":
     "CREATE ROLE only when the role is missing, else ALTER ROLE with the same attributes (the password untouched), so a re-run changes nothing",
   memberships:
@@ -67,8 +66,8 @@ export const DIFFERENCES = {
   "superuser-password":
     "the superuser's password is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
 } as const;
-export type Difference = keyof typeof DIFFERENCES;
+export type Difference = keyof typeof PROVIDER_DIFFERENCES;
 
-export function statement(sql: string): PlanStatement {
+export function inTransaction(sql: string): PlanStatement {
   return { sql, transactional: true };
 }

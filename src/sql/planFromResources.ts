@@ -1,10 +1,11 @@
 // Orders the declared postgresql resources as a fresh apply runs them and renders each one's statements.
 import { escapeIdentifier } from "pg";
+import { fleetdbKindOf, TYPES } from "../../policies/core/resourceTypes";
 import { defaultPrivilegesStatements } from "./defaultPrivilegesStatements";
 import { databaseStatements, extensionStatements, schemaStatements } from "./databaseStatements";
 import { grantStatements } from "./grantStatements";
 import {
-  statement,
+  inTransaction,
   type Difference,
   type Plan,
   type PlanResource,
@@ -31,13 +32,13 @@ const inItsDatabase = (resource: PlanResource, context: RenderContext) =>
 
 /** Every resource type the plan can render; any other postgresql type stops the plan rather than go missing. */
 export const RENDERERS: Record<string, Renderer> = {
-  "postgresql:index/role:Role": { rank: 0, database: inProviderDatabase, render: roleStatements },
-  "postgresql:index/grantRole:GrantRole": { rank: 1, database: inProviderDatabase, render: grantRoleStatements },
-  "postgresql:index/database:Database": { rank: 2, database: inProviderDatabase, render: databaseStatements },
-  "postgresql:index/extension:Extension": { rank: 3, database: inItsDatabase, render: extensionStatements },
-  "postgresql:index/schema:Schema": { rank: 4, database: inItsDatabase, render: schemaStatements },
-  "postgresql:index/grant:Grant": { rank: 5, database: inItsDatabase, render: grantStatements },
-  "postgresql:index/defaultPrivileges:DefaultPrivileges": {
+  [TYPES.role]: { rank: 0, database: inProviderDatabase, render: roleStatements },
+  [TYPES.grantRole]: { rank: 1, database: inProviderDatabase, render: grantRoleStatements },
+  [TYPES.database]: { rank: 2, database: inProviderDatabase, render: databaseStatements },
+  [TYPES.extension]: { rank: 3, database: inItsDatabase, render: extensionStatements },
+  [TYPES.schema]: { rank: 4, database: inItsDatabase, render: schemaStatements },
+  [TYPES.grant]: { rank: 5, database: inItsDatabase, render: grantStatements },
+  [TYPES.defaultPrivileges]: {
     rank: 6,
     database: inItsDatabase,
     render: defaultPrivilegesStatements,
@@ -51,13 +52,11 @@ export const RENDERERS: Record<string, Renderer> = {
   },
 };
 
-const PROVIDER_TYPE = "pulumi:providers:postgresql";
-
 /** A declared resource the plan cannot express: the plan refuses to be silently incomplete. */
 export class UnplannableResource extends Error {}
 
 export function planFromResources(resources: readonly (PlanResource & { outputs?: unknown })[]): Plan {
-  const provider = resources.find((resource) => resource.type === PROVIDER_TYPE);
+  const provider = resources.find((resource) => resource.type === TYPES.postgresqlProvider);
   const providerDatabase = typeof provider?.inputs.database === "string" ? provider.inputs.database : "postgres";
   const providerUsername = typeof provider?.inputs.username === "string" ? provider.inputs.username : "postgres";
   const planned = resources.filter((resource) => resource.type.startsWith("postgresql:") || isPlannedDynamic(resource));
@@ -68,12 +67,12 @@ export function planFromResources(resources: readonly (PlanResource & { outputs?
   const context: RenderContext = {
     providerDatabase,
     providerUsername,
-    plannedRoles: new Set(planned.filter((resource) => resource.type === "postgresql:index/role:Role").map(roleName)),
+    plannedRoles: new Set(planned.filter((resource) => resource.type === TYPES.role).map(roleName)),
   };
   const steps = applyOrder(planned).map((resource): PlanStep => {
     const renderer = RENDERERS[rendererKey(resource)]!;
     const { statements, differences } = renderer.render(resource, context);
-    const kind = isPlannedDynamic(resource) ? String(resource.inputs.fleetdbKind) : undefined;
+    const kind = fleetdbKindOf(resource);
     const requiresDatabase =
       kind === "role-setting" && typeof resource.inputs.database === "string" ? resource.inputs.database : undefined;
     return {
@@ -92,11 +91,12 @@ export function planFromResources(resources: readonly (PlanResource & { outputs?
 
 /** Our own dynamic resources say what they are in an input; the plan renders them like any other. */
 function isPlannedDynamic(resource: PlanResource): boolean {
-  return resource.type === "pulumi-nodejs:dynamic:Resource" && typeof resource.inputs.fleetdbKind === "string";
+  return fleetdbKindOf(resource) !== undefined;
 }
 
 function rendererKey(resource: PlanResource): string {
-  return isPlannedDynamic(resource) ? `fleetdb:dynamic:${String(resource.inputs.fleetdbKind)}` : resource.type;
+  const kind = fleetdbKindOf(resource);
+  return kind ? `fleetdb:dynamic:${kind}` : resource.type;
 }
 
 /** Kahn's algorithm over the declared dependencies; ties by renderer rank, then declaration order. */
@@ -126,7 +126,7 @@ function roleSettingPlan(resource: PlanResource): Rendered {
   const { role, database, setting, value } = resource.inputs;
   return {
     statements: [
-      statement(
+      inTransaction(
         roleSettingStatement(escapeIdentifier, {
           role: String(role),
           database: typeof database === "string" ? database : undefined,
@@ -145,8 +145,10 @@ function grantRoleStatements(resource: PlanResource): Rendered {
   const member = escapeIdentifier(String(resource.inputs.role));
   return {
     statements: [
-      statement(`REVOKE ${group} FROM ${member}`),
-      statement(`GRANT ${group} TO ${member}${resource.inputs.withAdminOption === true ? " WITH ADMIN OPTION" : ""}`),
+      inTransaction(`REVOKE ${group} FROM ${member}`),
+      inTransaction(
+        `GRANT ${group} TO ${member}${resource.inputs.withAdminOption === true ? " WITH ADMIN OPTION" : ""}`,
+      ),
     ],
     differences: [],
   };

@@ -1,6 +1,6 @@
 // Renders a plan as a psql script: \connect where the database changes, one transaction per resource.
 import { escapeLiteral } from "pg";
-import { DIFFERENCES, type Difference, type Plan, type PlanStatement } from "./plan";
+import { PROVIDER_DIFFERENCES, type Difference, type Plan, type PlanStatement } from "./plan";
 import { PsqlWriter } from "./psqlWriter";
 
 /** psql variables take [A-Za-z0-9_]; database names may hold anything. */
@@ -36,7 +36,7 @@ export function psqlScript(plan: Plan, header: string[] = []): string {
   script.comment("Run: psql -X -v ON_ERROR_STOP=1 -f plan.sql (as the superuser the provider logs in as).");
   if (used.length > 0)
     script.comment("Where this plan differs from the provider's statements (marked [key] per resource):");
-  for (const key of used) script.comment(`  [${key}] ${DIFFERENCES[key]}`);
+  for (const key of used) script.comment(`  [${key}] ${PROVIDER_DIFFERENCES[key]}`);
   script.meta("set", "ON_ERROR_STOP", "on").connect(plan.providerDatabase);
   let current = plan.providerDatabase;
   if (plan.steps.length === 0) script.comment("Nothing to do: the stack declares no postgresql resources.");

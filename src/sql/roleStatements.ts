@@ -1,8 +1,9 @@
 // postgresql.Role → SQL, as the provider's resourcePostgreSQLRoleCreate runs it (every attribute spelled out).
 import { escapeIdentifier, escapeLiteral } from "pg";
 import { ROLE_ATTRIBUTES } from "../../policies/core/roleAttributes";
+import { PROVIDER_SETTING_INPUTS } from "../../policies/core/roleSettingNames";
 import { doBlock } from "./guards";
-import { statement, type Difference, type PlanResource, type PlanStatement } from "./plan";
+import { inTransaction, type Difference, type PlanResource, type PlanStatement } from "./plan";
 
 export function roleName(resource: PlanResource): string {
   return String(resource.inputs.name ?? resource.name);
@@ -33,7 +34,7 @@ export function roleStatements(resource: PlanResource): { statements: PlanStatem
   const create = `CREATE ROLE ${role} WITH ${hasPassword ? "PASSWORD NULL " : ""}${options(inputs)};`;
   const alter = `ALTER ROLE ${role} WITH ${options(inputs)};`;
   const statements = [
-    statement(
+    inTransaction(
       doBlock(
         `IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${escapeLiteral(name)}) THEN\n  ${create}\nELSE\n  ${alter}\nEND IF;`,
       ),
@@ -41,22 +42,19 @@ export function roleStatements(resource: PlanResource): { statements: PlanStatem
   ];
   const groups = Array.isArray(inputs.roles) ? inputs.roles.map(String) : [];
   if (groups.length > 0) differences.push("memberships");
-  for (const group of groups) statements.push(statement(`GRANT ${escapeIdentifier(group)} TO ${role}`));
+  for (const group of groups) statements.push(inTransaction(`GRANT ${escapeIdentifier(group)} TO ${role}`));
   const searchPath =
     Array.isArray(inputs.searchPaths) && inputs.searchPaths.length > 0
       ? inputs.searchPaths.map((path) => escapeIdentifier(String(path))).join(", ")
       : "DEFAULT";
-  statements.push(statement(`ALTER ROLE ${role} SET search_path TO ${searchPath}`));
+  statements.push(inTransaction(`ALTER ROLE ${role} SET search_path TO ${searchPath}`));
   // The provider sets these on create only when non-zero (0 means "no per-role value").
-  for (const [input, setting] of [
-    ["statementTimeout", "statement_timeout"],
-    ["idleInTransactionSessionTimeout", "idle_in_transaction_session_timeout"],
-  ] as const) {
+  for (const [setting, input] of Object.entries(PROVIDER_SETTING_INPUTS)) {
     const value = Number(inputs[input] ?? 0);
-    if (value > 0) statements.push(statement(`ALTER ROLE ${role} SET ${setting} TO ${value}`));
+    if (value > 0) statements.push(inTransaction(`ALTER ROLE ${role} SET ${setting} TO ${value}`));
   }
   if (typeof inputs.assumeRole === "string" && inputs.assumeRole !== "") {
-    statements.push(statement(`ALTER ROLE ${role} SET ROLE TO ${escapeIdentifier(inputs.assumeRole)}`));
+    statements.push(inTransaction(`ALTER ROLE ${role} SET ROLE TO ${escapeIdentifier(inputs.assumeRole)}`));
   }
   return { statements, differences };
 }

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { Client, escapeIdentifier, escapeLiteral, type ClientConfig } from "pg";
 import { parse } from "pg-connection-string";
-import { roleSettingProvider, type RoleSettingInputs } from "../../components/roleSetting";
-import { superuserPasswordProvider, type SuperuserPasswordInputs } from "../../components/superuserPassword";
+import { roleSettingProvider, type RoleSettingInputs } from "../../resources/roleSetting";
+import { superuserPasswordProvider, type SuperuserPasswordInputs } from "../../resources/superuserPassword";
 import { scramSha256Verifier } from "../../src/scram";
 import { runProgram, type ProgramRun } from "../../tools/lib/mockRuntime";
 import { readStackFile } from "../../tools/lib/stackFile";

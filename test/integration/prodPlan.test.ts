@@ -166,7 +166,7 @@ describe("objects that existed before the plan (adopted from the live server)", 
     ).toBe("permission denied for table legacy_positions");
   });
 
-  test("tracksolid_owner cannot alter a table it does not own (README: hand them over with ALTER … OWNER TO)", async () => {
+  test("tracksolid_owner cannot alter a table it does not own (docs/adoption.md: hand them over with ALTER … OWNER TO)", async () => {
     expect(
       await attempt("tracksolid_owner", "tracksolid_db", "ALTER TABLE tracksolid.legacy_positions ADD COLUMN x int"),
     ).toBe("must be owner of table legacy_positions");

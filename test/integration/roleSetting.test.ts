@@ -6,7 +6,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { RoleSetting, roleSettingProvider, type RoleSettingInputs } from "../../components/roleSetting";
+import { RoleSetting, roleSettingProvider, type RoleSettingInputs } from "../../resources/roleSetting";
 import type { AdminLogin } from "../../src/dynamic/adminLogin";
 import { startServer, type TestServer } from "../support/embeddedServer";
 import { ROOT } from "../support/runTool";

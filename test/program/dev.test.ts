@@ -60,7 +60,7 @@ describe("dev", () => {
   });
 
   test("generation 1: the _b logins are active (their passwords keyed 1), the _a ones keep generation 0", () => {
-    const keepers = (name: string) => named(run, TYPES.password, `${name}-password`).inputs.keepers;
+    const keepers = (name: string) => named(run, TYPES.randomPassword, `${name}-password`).inputs.keepers;
     expect([
       keepers("tracksolid_owner_a"),
       keepers("tracksolid_owner_b"),
@@ -89,8 +89,8 @@ describe("dev", () => {
   });
 
   test("the superuser's own marker keys its password and salt", () => {
-    expect(named(run, TYPES.password, "superuser-password").inputs.keepers).toEqual({ rotation: "dev-1" });
-    expect(named(run, TYPES.bytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "dev-1" });
+    expect(named(run, TYPES.randomPassword, "superuser-password").inputs.keepers).toEqual({ rotation: "dev-1" });
+    expect(named(run, TYPES.randomBytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "dev-1" });
   });
 
   test("a 50-slot server on 127.0.0.1:5433, reached by the provider at that address", () => {
@@ -105,7 +105,7 @@ describe("dev", () => {
       "-c",
       "reserved_connections=0",
     ]);
-    expect(named(run, TYPES.provider, "admin-provider").inputs).toMatchObject({
+    expect(named(run, TYPES.postgresqlProvider, "admin-provider").inputs).toMatchObject({
       host: "127.0.0.1",
       port: "5433",
       sslmode: "disable",

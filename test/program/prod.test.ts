@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { mockPassword, type ProgramRun } from "../../tools/lib/mockRuntime";
 import { budgetFromResources } from "../../policies/core/budgetFromResources";
 import { computeBudget } from "../../policies/core/connectionBudget";
-import { stackView } from "../../tools/lib/stackView";
+import { stackPolicyResources } from "../../tools/lib/stackPolicyResources";
 import { byUrn, descendants, named, ofType, runStack, TYPES } from "../support/programRun";
 
 let run: ProgramRun;
@@ -96,14 +96,14 @@ describe("roles", () => {
   });
 
   test("one generated, URL-safe password and one salt per login role, both keyed to the rotation marker", () => {
-    const passwords = ofType(run, TYPES.password).filter((password) => password.name !== "superuser-password");
+    const passwords = ofType(run, TYPES.randomPassword).filter((password) => password.name !== "superuser-password");
     expect(passwords.map((password) => password.name)).toEqual(
       Object.keys(loginLimits).map((name) => `${name}-password`),
     );
     for (const password of passwords) {
       expect(password.inputs).toMatchObject({ length: 32, special: false, keepers: { rotation: "2026-11-22" } });
     }
-    const salts = ofType(run, TYPES.bytes).filter((salt) => salt.name !== "superuser-salt");
+    const salts = ofType(run, TYPES.randomBytes).filter((salt) => salt.name !== "superuser-salt");
     expect(salts.map((salt) => [salt.name, salt.inputs.length, salt.inputs.keepers])).toEqual(
       Object.keys(loginLimits).map((name) => [`${name}-salt`, 16, { rotation: "2026-11-22" }]),
     );
@@ -161,7 +161,7 @@ describe("the server", () => {
   });
 
   test("the image is the pinned tag; the network carries the services' alias", () => {
-    expect(named(run, TYPES.image, "timescale-image").inputs).toMatchObject({
+    expect(named(run, TYPES.remoteImage, "timescale-image").inputs).toMatchObject({
       name: "timescale/timescaledb:2.26.0-pg16",
       keepLocally: true,
     });
@@ -172,7 +172,7 @@ describe("the server", () => {
 
 describe("the postgresql provider", () => {
   test("explicit sslmode, bounded pools, admin endpoint from the environment", () => {
-    const provider = named(run, TYPES.provider, "admin-provider");
+    const provider = named(run, TYPES.postgresqlProvider, "admin-provider");
     expect(provider.inputs).toMatchObject({
       sslmode: "disable",
       maxConnections: "2",
@@ -188,7 +188,7 @@ describe("the postgresql provider", () => {
   });
 
   test("is passed explicitly to every postgresql resource", () => {
-    const provider = named(run, TYPES.provider, "admin-provider");
+    const provider = named(run, TYPES.postgresqlProvider, "admin-provider");
     const postgresResources = run.resources.filter((resource) => resource.type.startsWith("postgresql:"));
     expect(postgresResources.length).toBeGreaterThan(50);
     for (const resource of postgresResources)
@@ -359,8 +359,8 @@ describe("components", () => {
     ).toEqual(
       [
         `${TYPES.role} gateway_app-role`,
-        `${TYPES.bytes} gateway_app-salt`,
-        `${TYPES.password} gateway_app-password`,
+        `${TYPES.randomBytes} gateway_app-salt`,
+        `${TYPES.randomPassword} gateway_app-password`,
       ].sort(),
     );
     const settings = named(run, "fleetdb:role:RoleSettings", "gateway_app-settings");
@@ -453,7 +453,9 @@ describe("outputs", () => {
   });
 
   test("the budget the config declares is the budget the policy recomputes from the resources", () => {
-    expect(computeBudget(budgetFromResources(stackView(run), 100).input)).toEqual(run.outputs.connectionBudget);
+    expect(computeBudget(budgetFromResources(stackPolicyResources(run), 100).input)).toEqual(
+      run.outputs.connectionBudget,
+    );
   });
 });
 
@@ -507,11 +509,11 @@ describe("settings the provider cannot set, and the superuser's password", () =>
       connectTimeoutSeconds: 15,
     });
     expect(superuser!.dependencies).toContain(named(run, TYPES.container, "timescale-container").urn);
-    expect(named(run, TYPES.provider, "admin-provider").dependencies).toContain(superuser!.urn);
+    expect(named(run, TYPES.postgresqlProvider, "admin-provider").dependencies).toContain(superuser!.urn);
   });
 
   test("prod sets the superuser's marker: its generated password and salt are keyed to it", () => {
-    expect(named(run, TYPES.password, "superuser-password").inputs.keepers).toEqual({ rotation: "2026-11-22" });
-    expect(named(run, TYPES.bytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "2026-11-22" });
+    expect(named(run, TYPES.randomPassword, "superuser-password").inputs.keepers).toEqual({ rotation: "2026-11-22" });
+    expect(named(run, TYPES.randomBytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "2026-11-22" });
   });
 });

@@ -1,4 +1,4 @@
-// A stack applied to a real server the way the README says: the plan through psql, then passwords from databaseUrls.
+// A stack applied to a real server the way docs/sql-plan.md says: the plan through psql, then passwords from databaseUrls.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";

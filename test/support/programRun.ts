@@ -2,22 +2,7 @@
 import { runProgram, type ProgramRun, type RegisteredResource } from "../../tools/lib/mockRuntime";
 import { readStackFile, stackFilePath } from "../../tools/lib/stackFile";
 
-export const TYPES = {
-  role: "postgresql:index/role:Role",
-  grant: "postgresql:index/grant:Grant",
-  defaultPrivileges: "postgresql:index/defaultPrivileges:DefaultPrivileges",
-  database: "postgresql:index/database:Database",
-  schema: "postgresql:index/schema:Schema",
-  extension: "postgresql:index/extension:Extension",
-  provider: "pulumi:providers:postgresql",
-  container: "docker:index/container:Container",
-  volume: "docker:index/volume:Volume",
-  network: "docker:index/network:Network",
-  image: "docker:index/remoteImage:RemoteImage",
-  password: "random:index/randomPassword:RandomPassword",
-  bytes: "random:index/randomBytes:RandomBytes",
-  dynamic: "pulumi-nodejs:dynamic:Resource",
-} as const;
+export { TYPES } from "../../policies/core/resourceTypes";
 
 /** Runs index.ts under mocks with Pulumi.<stack>.yaml (as a completed update, so computed values are known). */
 export async function runStack(stack: string, extraConfig: Record<string, string> = {}): Promise<ProgramRun> {

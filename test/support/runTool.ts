@@ -2,7 +2,8 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+export { PROJECT_ROOT as ROOT } from "../../tools/lib/projectRoot";
+import { PROJECT_ROOT as ROOT } from "../../tools/lib/projectRoot";
 
 export interface ToolResult {
   code: number;

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { superuserPasswordProvider, type SuperuserPasswordInputs } from "../../components/superuserPassword";
+import { superuserPasswordProvider, type SuperuserPasswordInputs } from "../../resources/superuserPassword";
 import { namespaceValues, parseStackConfig } from "../../src/config/load";
 import { tlsFor } from "../../src/dynamic/adminLogin";
 import { freePort } from "../support/embeddedServer";

@@ -3,7 +3,7 @@ import Table from "cli-table3";
 import { budgetBar, budgetTable } from "../../policies/core/budgetTable";
 import type { ConnectionBudget } from "../../policies/core/connectionBudget";
 import type { Verdict } from "./policyVerdict";
-import { urnName } from "./stackView";
+import { urnName } from "./stackPolicyResources";
 
 export interface GateReport {
   stack: string;

@@ -1,6 +1,7 @@
 // Runs the fleetdb program in-process under Pulumi's mock runtime and captures every resource it registers.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { PROJECT_ROOT } from "./projectRoot";
 import { createHash } from "node:crypto";
 
 /** The sentinel @pulumi/policy uses for a value that is unknown at preview (same as the engine's). */
@@ -76,7 +77,6 @@ export class DuplicateUrnError extends Error {
   }
 }
 
-const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 /** A deterministic mock password holding every URL delimiter, so URL encoding is always exercised. */

@@ -7,9 +7,10 @@ import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { ProgramRun, RegisteredResource } from "./mockRuntime";
+import { PROJECT_ROOT } from "./projectRoot";
 import type { EnforcementLevel, PolicyConfig, PolicyInfo } from "./policyPackConfig";
 
-export const POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
+export const POLICY_PACK_DIR = path.join(PROJECT_ROOT, "policies");
 
 const LEVEL_NAMES: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
 const LEVEL_CODES: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
@@ -111,7 +112,7 @@ export class PolicyPackProcess {
 
   /** Resource policies, once per resource, on its inputs (what `pulumi preview` sends after Check). */
   async analyze(resource: RegisteredResource, run: ProgramRun): Promise<AnalysisResult> {
-    const request = describe(new analyzerproto.AnalyzeRequest(), resource, run, "inputs");
+    const request = withIdentity(new analyzerproto.AnalyzeRequest(), resource, run, "inputs");
     return readAnalysis(await this.call<analyzerproto.AnalyzeResponse>("analyze", request), resource.urn);
   }
 
@@ -120,7 +121,7 @@ export class PolicyPackProcess {
     const request = new analyzerproto.AnalyzeStackRequest();
     request.setResourcesList(
       run.resources.map((resource) => {
-        const entry = describe(new analyzerproto.AnalyzerResource(), resource, run, "outputs");
+        const entry = withIdentity(new analyzerproto.AnalyzerResource(), resource, run, "outputs");
         if (resource.parent) entry.setParent(resource.parent);
         entry.setDependenciesList(resource.dependencies);
         for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
@@ -150,7 +151,7 @@ export class PolicyPackProcess {
 }
 
 /** What both requests carry per resource: identity, properties (inputs or outputs), options, provider. */
-function describe<T extends analyzerproto.AnalyzeRequest | analyzerproto.AnalyzerResource>(
+function withIdentity<T extends analyzerproto.AnalyzeRequest | analyzerproto.AnalyzerResource>(
   message: T,
   resource: RegisteredResource,
   run: ProgramRun,

@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isMap, isPair, isScalar, parseDocument, visit, type Document } from "yaml";
 import { CONFIG_NAMESPACE } from "../../src/config/load";
+import { PROJECT_ROOT } from "./projectRoot";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export { PROJECT_ROOT } from "./projectRoot";
 
 /** A stack file that cannot be read: the message names the file and, where it can, the key. */
 export class StackFileError extends Error {

@@ -1,5 +1,6 @@
 // --validate: runs the plan on a live server inside transactions that are always rolled back.
 import type { ClientConfig } from "pg";
+import { TYPES } from "../../policies/core/resourceTypes";
 import { connectTo } from "./serverConnection";
 import type { Plan, PlanStep } from "../../src/sql/plan";
 
@@ -41,9 +42,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions): Promis
   // Cluster-wide statements, run again in every database's transaction; IN DATABASE settings only in theirs.
   const roleSteps = plan.steps.filter(
     (step) =>
-      (step.type === "postgresql:index/role:Role" ||
-        step.type === "postgresql:index/grantRole:GrantRole" ||
-        step.kind === "role-setting") &&
+      (step.type === TYPES.role || step.type === TYPES.grantRole || step.kind === "role-setting") &&
       !step.requiresDatabase,
   );
   const inDatabase = (database: string) => (step: PlanStep) =>

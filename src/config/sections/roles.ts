@@ -1,6 +1,6 @@
 // fleetdb:roles: login roles and NOLOGIN groups, their access, limits, session defaults and rotation.
 import { z } from "zod";
-import { ROLE_SETTING_NAMES, type RoleSettingName } from "../../roleSettingNames";
+import { ROLE_SETTING_NAMES, type RoleSettingName } from "../../../policies/core/roleSettingNames";
 import { duration, expecting, integer, name, shown, uniqueList } from "../values";
 
 const roleSettings = z.strictObject(

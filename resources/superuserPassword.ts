@@ -1,11 +1,10 @@
 // SuperuserPassword: sets the superuser's password on the live server with the credential that works now, as a dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
+import { FLEETDB_KINDS } from "../policies/core/resourceTypes";
 import { connectAdmin, type AdminLogin } from "../src/dynamic/adminLogin";
 
-export const SUPERUSER_PASSWORD_KIND = "superuser-password";
-
 export interface SuperuserPasswordInputs {
-  fleetdbKind: typeof SUPERUSER_PASSWORD_KIND;
+  fleetdbKind: typeof FLEETDB_KINDS.superuserPassword;
   /** The admin endpoint (no password here: see the three below). */
   admin: AdminLogin;
   /** The password the superuser must have after this resource runs (a secret). */
@@ -125,7 +124,7 @@ export class SuperuserPassword extends pulumi.dynamic.Resource {
       superuserPasswordProvider,
       name,
       {
-        fleetdbKind: SUPERUSER_PASSWORD_KIND,
+        fleetdbKind: FLEETDB_KINDS.superuserPassword,
         admin: args.admin,
         password: pulumi.secret(args.password),
         verifier: pulumi.secret(args.verifier),

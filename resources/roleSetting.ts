@@ -1,15 +1,13 @@
 // RoleSetting: ALTER ROLE … [IN DATABASE …] SET for the settings postgresql.Role has no field for, as a dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
+import { FLEETDB_KINDS } from "../policies/core/resourceTypes";
 import { parseDuration } from "../src/config/durations";
 import { connectAdmin, type AdminLogin } from "../src/dynamic/adminLogin";
-import { FLEETDB_MANAGED_SETTINGS, type FleetdbManagedSetting } from "../src/roleSettingNames";
+import { FLEETDB_MANAGED_SETTINGS, type FleetdbManagedSetting } from "../policies/core/roleSettingNames";
 import { READ_ROLE_SETTING, roleSettingStatement, settingFrom } from "../src/sql/roleSettingStatements";
 
-/** The input every fleetdb dynamic resource carries, so plans, policies and tests can tell them apart. */
-export const ROLE_SETTING_KIND = "role-setting";
-
 export interface RoleSettingInputs {
-  fleetdbKind: typeof ROLE_SETTING_KIND;
+  fleetdbKind: typeof FLEETDB_KINDS.roleSetting;
   role: string;
   /** Set: ALTER ROLE … IN DATABASE (overrides the role-level value in that database). */
   database?: string;
@@ -137,7 +135,7 @@ export class RoleSetting extends pulumi.dynamic.Resource {
       roleSettingProvider,
       name,
       {
-        fleetdbKind: ROLE_SETTING_KIND,
+        fleetdbKind: FLEETDB_KINDS.roleSetting,
         role: args.role,
         database: args.database,
         setting: args.setting,

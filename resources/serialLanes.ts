@@ -10,7 +10,7 @@ export class SerialLanes {
   private readonly tails = new Map<string, pulumi.Resource>();
 
   /** The resource the next one in `lane` must wait for, if any. */
-  tail(lane: string): pulumi.Resource[] {
+  after(lane: string): pulumi.Resource[] {
     const last = this.tails.get(lane);
     return last ? [last] : [];
   }

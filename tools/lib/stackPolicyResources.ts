@@ -2,7 +2,7 @@
 import type { BudgetResource } from "../../policies/core/budgetFromResources";
 import type { ProgramRun } from "./mockRuntime";
 
-export function stackView(run: ProgramRun): BudgetResource[] {
+export function stackPolicyResources(run: ProgramRun): BudgetResource[] {
   const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
   return run.resources.map((resource) => {
     const provider = resource.provider
