@@ -52,7 +52,7 @@ const layouts = new Map(
 );
 const logins = new Map(
   [...layouts].map(([name, layout]) => {
-    const role = config.roles[name]!;
+    const role = config.roles[name];
     const memberOf = role.memberOf.map((group) => groups.get(group)!.role);
     return [name, new AppRole(name, { role, layout, provider, groups: memberOf })] as const;
   }),
@@ -68,7 +68,7 @@ const databases = new Map(
 
 for (const [roleName, role] of roleEntries) {
   if (role.access !== "read" && role.access !== "readwrite") continue;
-  const database = config.databases[role.database]!;
+  const database = config.databases[role.database];
   new SchemaPrivileges(`${roleName}-privileges`, {
     role: roleName,
     access: role.access,
@@ -83,7 +83,7 @@ for (const [roleName, role] of roleEntries) {
 const databaseResources = new Map([...databases].map(([name, database]) => [name, database.database]));
 for (const [name, login] of logins) {
   new RoleSettings(`${name}-settings`, {
-    role: config.roles[name]!,
+    role: config.roles[name],
     sessionRoles: login.sessionRoles,
     adminLogin: admin.login,
     databases: databaseResources,
@@ -103,7 +103,7 @@ for (const [database, grants] of databaseGrants(config)) {
 }
 
 const serviceRoleEntries = [...logins.entries()].flatMap(([roleName, login]) =>
-  config.roles[roleName]!.services.map((service) => ({ service, roleName, login })),
+  config.roles[roleName].services.map((service) => ({ service, roleName, login })),
 );
 
 /** service → DATABASE_URL (a secret: each holds its role's password, percent-encoded). */
@@ -112,8 +112,8 @@ export const databaseUrls = pulumi.secret(
     .all(
       serviceRoleEntries.map(({ service, roleName, login }) =>
         login.password.apply((password) => {
-          const settings = config.services[service]!;
-          const role = config.roles[roleName]!;
+          const settings = config.services[service];
+          const role = config.roles[roleName];
           const url = databaseUrl({
             username: login.activeLogin,
             password,
@@ -131,7 +131,7 @@ export const databaseUrls = pulumi.secret(
 
 /** service → its client pool size (at or under its role's CONNECTION LIMIT). */
 export const poolSizes = Object.fromEntries(
-  serviceRoleEntries.map(({ service }) => [service, config.services[service]!.poolSize]),
+  serviceRoleEntries.map(({ service }) => [service, config.services[service].poolSize]),
 );
 
 /** service → the role it works as, and the login it connects with now (they differ for alternating roles). */

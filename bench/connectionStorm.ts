@@ -43,7 +43,7 @@ function reasonOf(error: unknown): string {
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** One held session running `SELECT 1` in a loop until `until`; latencies in ms. */
@@ -151,12 +151,12 @@ async function scenario(
       attempts: 0,
       accepted: 0,
       refused: {},
-      steady: { quiet: quiet[index]!, storm: { queries: 0, failed: 0, p50: NaN, p99: NaN } },
+      steady: { quiet: quiet[index], storm: { queries: 0, failed: 0, p50: NaN, p99: NaN } },
     };
     figures.roles[role] = roleFigures;
-    for (let n = 0; n < load.inFlight(LIMITS[role]!); n += 1)
+    for (let n = 0; n < load.inFlight(LIMITS[role]); n += 1)
       work.push(stormWorker(loginFor(role), until, roleFigures, load.retry));
-    work.push(steadyLoop(steady[index]!, until).then((latency) => (roleFigures.steady.storm = latency)));
+    work.push(steadyLoop(steady[index], until).then((latency) => (roleFigures.steady.storm = latency)));
   });
   work.push(adminProbe(stack.server.config(), until, figures.admin));
   await Promise.all(work);

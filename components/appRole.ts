@@ -82,7 +82,7 @@ export class AppRole extends pulumi.ComponentResource {
       this.sessionRoles.push({ name: identity.name, role: login });
     }
 
-    this.role = group ?? this.sessionRoles[0]!.role;
+    this.role = group ?? this.sessionRoles[0].role;
     this.roleName = this.role.name;
     this.activeLogin = layout.active.name;
     this.password = pulumi.secret(passwords.get(layout.active.name)!);

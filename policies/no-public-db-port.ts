@@ -51,7 +51,7 @@ export const noPublicDbPort: ResourceValidationPolicy = {
         `container ${container} sets publishAllPorts: every exposed port, 5432 included, is published on 0.0.0.0; list its ports with ip: 127.0.0.1 instead`,
       );
     }
-    const ports: Record<string, unknown>[] = Array.isArray(props.ports) ? props.ports : [];
+    const ports = (Array.isArray(props.ports) ? props.ports : []) as Record<string, unknown>[];
     for (const port of ports) {
       const internal = numberOf(port.internal);
       const external = numberOf(port.external);

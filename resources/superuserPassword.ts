@@ -90,7 +90,8 @@ export const superuserPasswordProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 function withoutBootstrap(inputs: SuperuserPasswordInputs): SuperuserPasswordInputs {
-  const { bootstrapPassword: _unused, ...rest } = inputs;
+  const rest = { ...inputs };
+  delete rest.bootstrapPassword;
   return rest;
 }
 

@@ -60,7 +60,7 @@ export function roleLayout(
     const keyed = generation % 2 === parity ? generation : generation - 1;
     return {
       name: `${name}${suffix}`,
-      connectionLimit: shares[index]!,
+      connectionLimit: shares[index],
       generation: String(keyed),
       active: generation % 2 === parity,
       assumeRole: name,

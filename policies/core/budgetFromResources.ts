@@ -9,8 +9,8 @@ export interface BudgetResource {
   type: string;
   name: string;
   urn: string;
-  props: Record<string, any>;
-  provider?: { urn: string; props: Record<string, any> };
+  props: Record<string, unknown>;
+  provider?: { urn: string; props: Record<string, unknown> };
 }
 
 /** PostgreSQL's defaults when the command does not pin a setting. */
@@ -110,9 +110,9 @@ function serverFrom(resources: readonly BudgetResource[]): ServerSource {
 }
 
 /** A container runs PostgreSQL when it maps port 5432 or pins a connection setting on its command. */
-export function servesPostgres(props: Record<string, any>): boolean {
-  const ports = Array.isArray(props.ports) ? props.ports : [];
-  if (ports.some((port: Record<string, unknown>) => numberOf(port?.internal) === POSTGRES_PORT)) return true;
+export function servesPostgres(props: Record<string, unknown>): boolean {
+  const ports: unknown[] = Array.isArray(props.ports) ? props.ports : [];
+  if (ports.some((port) => numberOf((port as Record<string, unknown> | null)?.internal) === POSTGRES_PORT)) return true;
   const command = Array.isArray(props.command) ? props.command : [];
   return Object.keys(pinnedSettings(command)).length > 0;
 }
@@ -122,7 +122,7 @@ function unmanagedFrom(value: unknown): BudgetInput["unmanaged"] {
   return value
     .filter((entry): entry is Record<string, unknown> => typeof entry === "object" && entry !== null)
     .map((entry) => ({
-      name: String(entry.name ?? "unmanaged"),
+      name: typeof entry.name === "string" ? entry.name : "unmanaged",
       slots: numberOf(entry.slots) ?? 0,
       detail: typeof entry.detail === "string" ? entry.detail : undefined,
     }));

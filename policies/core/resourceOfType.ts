@@ -7,7 +7,11 @@ import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from
  */
 export function resourceOfType(
   type: string,
-  validate: (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void | Promise<void>,
+  validate: (
+    props: Record<string, unknown>,
+    args: ResourceValidationArgs,
+    report: ReportViolation,
+  ) => void | Promise<void>,
 ): ResourceValidation {
   const validation = (args: ResourceValidationArgs, report: ReportViolation) => {
     if (args.type !== type) return args.notApplicable(`Policy only applies to resources of type '${type}'`);

@@ -16,7 +16,7 @@ export function booleanOf(value: unknown): boolean | undefined {
 }
 
 /** The resource's name in a message: its explicit `name` property when it has one, else its Pulumi name. */
-export function displayName(resource: { name: string; props: Record<string, any> }): string {
+export function displayName(resource: { name: string; props: Record<string, unknown> }): string {
   const name = resource.props.name;
   return typeof name === "string" && name.length > 0 ? name : resource.name;
 }

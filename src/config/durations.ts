@@ -27,7 +27,7 @@ export function parseDuration(value: unknown): DurationResult {
     if (!match) return { ok: false, problem: expected };
     const amount = Number(match[1]);
     const unit = match[2] ?? "ms";
-    ms = roundHalfEven(amount * UNIT_MS[unit]!);
+    ms = roundHalfEven(amount * UNIT_MS[unit]);
     if (amount > 0 && ms === 0) return { ok: false, problem: `${expected}; a non-zero value must be at least 1 ms` };
   } else {
     return { ok: false, problem: expected };

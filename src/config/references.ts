@@ -48,10 +48,10 @@ export function checkReferences(config: StackShape, ctx: z.RefinementCtx): void 
         `database "${r.database}" is not declared (declared: ${list(Object.keys(config.databases))})`,
       );
     }
-    if (r.access === "owner" && config.databases[r.database] && config.databases[r.database]!.owner !== roleName) {
+    if (r.access === "owner" && config.databases[r.database] && config.databases[r.database].owner !== roleName) {
       report(
         at("access"),
-        `access: owner requires databases.${r.database}.owner to be "${roleName}" (it is "${config.databases[r.database]!.owner}")`,
+        `access: owner requires databases.${r.database}.owner to be "${roleName}" (it is "${config.databases[r.database].owner}")`,
       );
     }
     if (r.login) checkLoginRole(config, roleName, r, at, report, serviceOwners);

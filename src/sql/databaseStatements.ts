@@ -1,7 +1,14 @@
 // postgresql.Database, Schema and Extension → SQL, as the provider creates them.
 import { escapeIdentifier, escapeLiteral } from "pg";
 import { doBlock } from "./guards";
-import { inTransaction, type Difference, type PlanResource, type PlanStatement, type RenderContext } from "./plan";
+import {
+  inTransaction,
+  nameOf,
+  type Difference,
+  type PlanResource,
+  type PlanStatement,
+  type RenderContext,
+} from "./plan";
 
 /** CREATE DATABASE "d" OWNER … TEMPLATE template0 ENCODING 'UTF8' … (runs outside any transaction). */
 export function databaseStatements(
@@ -9,7 +16,7 @@ export function databaseStatements(
   context: RenderContext,
 ): { statements: PlanStatement[]; differences: Difference[] } {
   const { inputs } = resource;
-  const name = String(inputs.name ?? resource.name);
+  const name = nameOf(resource);
   const template =
     typeof inputs.template === "string"
       ? inputs.template === "DEFAULT"
@@ -41,7 +48,7 @@ export function databaseStatements(
 
 export function schemaStatements(resource: PlanResource): { statements: PlanStatement[]; differences: Difference[] } {
   const { inputs } = resource;
-  const schema = escapeIdentifier(String(inputs.name ?? resource.name));
+  const schema = escapeIdentifier(nameOf(resource));
   if (typeof inputs.owner !== "string")
     return { statements: [inTransaction(`CREATE SCHEMA IF NOT EXISTS ${schema}`)], differences: [] };
   const owner = escapeIdentifier(inputs.owner);
@@ -59,7 +66,7 @@ export function extensionStatements(resource: PlanResource): {
   differences: Difference[];
 } {
   const { inputs } = resource;
-  const name = String(inputs.name ?? resource.name);
+  const name = nameOf(resource);
   const create =
     `CREATE EXTENSION IF NOT EXISTS ${escapeIdentifier(name)}` +
     (typeof inputs.schema === "string" ? ` SCHEMA ${escapeIdentifier(inputs.schema)}` : "") +

@@ -71,3 +71,8 @@ export type Difference = keyof typeof PROVIDER_DIFFERENCES;
 export function inTransaction(sql: string): PlanStatement {
   return { sql, transactional: true };
 }
+
+/** The object's name: its `name` input when it has one, else the resource's Pulumi name. */
+export function nameOf(resource: PlanResource): string {
+  return typeof resource.inputs.name === "string" ? resource.inputs.name : resource.name;
+}

@@ -70,7 +70,7 @@ export function planFromResources(resources: readonly (PlanResource & { outputs?
     plannedRoles: new Set(planned.filter((resource) => resource.type === TYPES.role).map(roleName)),
   };
   const steps = applyOrder(planned).map((resource): PlanStep => {
-    const renderer = RENDERERS[rendererKey(resource)]!;
+    const renderer = RENDERERS[rendererKey(resource)];
     const { statements, differences } = renderer.render(resource, context);
     const kind = fleetdbKindOf(resource);
     const requiresDatabase =
@@ -107,14 +107,14 @@ function applyOrder(resources: readonly PlanResource[]): PlanResource[] {
     resources.map((resource) => [resource.urn, new Set(resource.dependencies.filter((urn) => byUrn.has(urn)))]),
   );
   const ordered: PlanResource[] = [];
-  const key = (resource: PlanResource) => [RENDERERS[rendererKey(resource)]!.rank, index.get(resource.urn)!] as const;
+  const key = (resource: PlanResource) => [RENDERERS[rendererKey(resource)].rank, index.get(resource.urn)!] as const;
   while (ordered.length < resources.length) {
     const ready = resources.filter(
       (resource) => waitingOn.get(resource.urn)!.size === 0 && !ordered.includes(resource),
     );
     if (ready.length === 0) throw new UnplannableResource("the declared resources depend on each other in a cycle");
     ready.sort((a, b) => key(a)[0] - key(b)[0] || key(a)[1] - key(b)[1]);
-    const next = ready[0]!;
+    const next = ready[0];
     ordered.push(next);
     for (const pending of waitingOn.values()) pending.delete(next.urn);
   }

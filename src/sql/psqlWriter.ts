@@ -22,7 +22,7 @@ export function metaArgument(value: string): string {
   const control = value.match(CONTROL_CHARACTERS);
   if (control) {
     throw new PsqlTextError(
-      `refusing to write ${JSON.stringify(value)} into a psql meta-command: it holds a control character (${neutralised(control[0]!)})`,
+      `refusing to write ${JSON.stringify(value)} into a psql meta-command: it holds a control character (${neutralised(control[0])})`,
     );
   }
   return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;

@@ -3,10 +3,10 @@ import { escapeIdentifier, escapeLiteral } from "pg";
 import { ROLE_ATTRIBUTES } from "../../policies/core/roleAttributes";
 import { PROVIDER_SETTING_INPUTS } from "../../policies/core/roleSettingNames";
 import { doBlock } from "./guards";
-import { inTransaction, type Difference, type PlanResource, type PlanStatement } from "./plan";
+import { inTransaction, nameOf, type Difference, type PlanResource, type PlanStatement } from "./plan";
 
 export function roleName(resource: PlanResource): string {
-  return String(resource.inputs.name ?? resource.name);
+  return nameOf(resource);
 }
 
 /** The role's options, as CREATE ROLE … WITH takes them and ALTER ROLE … WITH accepts them again. */

@@ -40,13 +40,13 @@ beforeAll(async () => {
 
 describe("clean stacks exit 0", () => {
   test.each(["prod", "dev", "small"])("%s", (name) => {
-    expect(results[name]!.stderr).not.toMatch(/error/);
-    expect(results[name]!.code).toBe(0);
-    expect(results[name]!.stdout).toMatch(/PASS: no mandatory policy violated/);
+    expect(results[name].stderr).not.toMatch(/error/);
+    expect(results[name].code).toBe(0);
+    expect(results[name].stdout).toMatch(/PASS: no mandatory policy violated/);
   });
 
   test("prod: every policy's result, the budget table and the bar", () => {
-    const { stdout } = results.prod!;
+    const { stdout } = results.prod;
     for (const [policy, level, status] of [
       ["no-superuser-app-roles", "mandatory", "pass"],
       ["connection-budget", "mandatory", "pass"],
@@ -67,7 +67,7 @@ describe("clean stacks exit 0", () => {
   });
 
   test("--json carries the same verdict and the budget", () => {
-    const report = JSON.parse(results.prodJson!.stdout);
+    const report = JSON.parse(results.prodJson.stdout);
     expect(report).toMatchObject({
       stack: "prod",
       passed: true,
@@ -89,21 +89,21 @@ describe("clean stacks exit 0", () => {
   });
 
   test("secure: values, top-level and nested, become placeholders and are said so on stderr", () => {
-    expect(results.small!.stderr).toContain("note: fleetdb:superuserPassword is a secret; offline it is a placeholder");
-    expect(results.small!.stderr).toContain(
+    expect(results.small.stderr).toContain("note: fleetdb:superuserPassword is a secret; offline it is a placeholder");
+    expect(results.small.stderr).toContain(
       "note: fleetdb:budget.unmanaged.admin_tools.description is a secret; offline it is a placeholder",
     );
   });
 
   test("`all: mandatory` changes no verdict on prod (provider-tls stays not applicable)", () => {
-    expect(results.allMandatory!.code).toBe(0);
-    expect(results.allMandatory!.stdout).toMatch(/│ pinned-db-image +│ mandatory +│ pass/);
+    expect(results.allMandatory.code).toBe(0);
+    expect(results.allMandatory.stdout).toMatch(/│ pinned-db-image +│ mandatory +│ pass/);
   });
 });
 
 describe("policy violations exit 1 and name the policy", () => {
   test("over budget (unmanaged raised)", () => {
-    const { code, stdout } = results.overBudget!;
+    const { code, stdout } = results.overBudget;
     expect(code).toBe(1);
     expect(stdout).toMatch(/│ connection-budget +│ mandatory +│ violation/);
     expect(stdout).toContain("connections over budget: 36 of max_connections 30 (6 over)");
@@ -111,7 +111,7 @@ describe("policy violations exit 1 and name the policy", () => {
   });
 
   test("a public bind address", () => {
-    const { code, stdout } = results.publicBind!;
+    const { code, stdout } = results.publicBind;
     expect(code).toBe(1);
     expect(stdout).toMatch(/│ no-public-db-port +│ mandatory +│ violation/);
     expect(stdout).toContain(
@@ -121,7 +121,7 @@ describe("policy violations exit 1 and name the policy", () => {
   });
 
   test("the same violation at advisory level warns and passes, as the CLI's --policy-pack-config would", () => {
-    const { code, stdout } = results.publicBindSoftened!;
+    const { code, stdout } = results.publicBindSoftened;
     expect(code).toBe(0);
     expect(stdout).toMatch(/│ no-public-db-port +│ advisory +│ violation/);
     expect(stdout).toContain("PASS: no mandatory policy violated (1 advisory with warnings)");
@@ -130,28 +130,28 @@ describe("policy violations exit 1 and name the policy", () => {
 
 describe("bad input exits 2 and names the key", () => {
   test("an unbounded login role", () => {
-    expect(results.unboundedRole!.code).toBe(2);
-    expect(results.unboundedRole!.stderr).toContain(
+    expect(results.unboundedRole.code).toBe(2);
+    expect(results.unboundedRole.stderr).toContain(
       "error: unbounded-role.yaml: fleetdb:roles.reader_app.connectionLimit: a login role needs a hard CONNECTION LIMIT: expected an integer >= 0 (0 for a login that only runs background jobs), got -1",
     );
-    expect(results.unboundedRole!.stdout).toBe("");
+    expect(results.unboundedRole.stdout).toBe("");
   });
 
   test("a malformed file", () => {
-    expect(results.malformed!.code).toBe(2);
-    expect(results.malformed!.stderr).toMatch(
+    expect(results.malformed.code).toBe(2);
+    expect(results.malformed.stderr).toMatch(
       /malformed\.yaml:7:1: not valid YAML under config\.fleetdb:databases\.app_db\.schemas: /,
     );
   });
 
   test("a stack file that does not exist", () => {
-    expect(results.missing!.code).toBe(2);
-    expect(results.missing!.stderr).toMatch(/Pulumi\.staging\.yaml: cannot read \(ENOENT\)/);
+    expect(results.missing.code).toBe(2);
+    expect(results.missing.stderr).toMatch(/Pulumi\.staging\.yaml: cannot read \(ENOENT\)/);
   });
 
   test("a policy config the CLI would refuse", () => {
-    expect(results.invalidPolicyConfig!.code).toBe(2);
-    expect(results.invalidPolicyConfig!.stderr).toContain(
+    expect(results.invalidPolicyConfig.code).toBe(2);
+    expect(results.invalidPolicyConfig.stderr).toContain(
       "error: connection-budget: maxConnectionsCeiling must be integer",
     );
   });

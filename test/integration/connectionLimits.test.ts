@@ -41,7 +41,7 @@ async function sessions(): Promise<number> {
   const [row] = await stack.server.query<{ n: string }>(
     "SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend'",
   );
-  return Number(row!.n) - 1;
+  return Number(row.n) - 1;
 }
 
 describe("each role opens exactly its limit", () => {

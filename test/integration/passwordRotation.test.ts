@@ -38,7 +38,7 @@ function providerPasswordUpdate(run: ProgramRun, login: string): string {
 }
 
 function urlLogin(run: ProgramRun, service: string): ClientConfig {
-  const url = parse((run.outputs.databaseUrls as Record<string, string>)[service]!);
+  const url = parse((run.outputs.databaseUrls as Record<string, string>)[service]);
   return {
     host: "127.0.0.1",
     port: stack.server.port,
@@ -67,7 +67,7 @@ beforeAll(async () => {
   generations.two = await runGeneration("2");
   // What the provider's creates would have sent: every login's verifier of generation 1.
   for (const login of ["app_owner_a", "app_owner_b", "reader_app"])
-    await stack.server.query(providerPasswordUpdate(generations.one!, login));
+    await stack.server.query(providerPasswordUpdate(generations.one, login));
 }, 240_000);
 
 afterAll(async () => {
@@ -77,28 +77,26 @@ afterAll(async () => {
 
 describe("an app role rotated in place", () => {
   test("the new password works and the old one is refused; a session opened before keeps working", async () => {
-    const before = new Client(urlLogin(generations.one!, "api"));
+    const before = new Client(urlLogin(generations.one, "api"));
     await before.connect();
-    await stack.server.query(providerPasswordUpdate(generations.two!, "reader_app"));
-    expect(await logsIn(urlLogin(generations.two!, "api"))).toBe("reader_app as reader_app");
-    expect(await logsIn(urlLogin(generations.one!, "api"))).toBe(
-      'password authentication failed for user "reader_app"',
-    );
+    await stack.server.query(providerPasswordUpdate(generations.two, "reader_app"));
+    expect(await logsIn(urlLogin(generations.two, "api"))).toBe("reader_app as reader_app");
+    expect(await logsIn(urlLogin(generations.one, "api"))).toBe('password authentication failed for user "reader_app"');
     expect((await before.query("SELECT 1 AS still")).rows[0].still).toBe(1);
     await before.end();
   });
 
   test("the server stored the SCRAM verifier it was sent, and no statement it saw held a plaintext password", async () => {
-    const role = generations.two!.resources.find(
+    const role = generations.two.resources.find(
       (resource) => resource.inputs.name === "reader_app" && resource.type === "postgresql:index/role:Role",
     )!;
     const [stored] = await stack.server.query<{ rolpassword: string }>(
       "SELECT rolpassword FROM pg_authid WHERE rolname = 'reader_app'",
     );
-    expect(stored!.rolpassword).toBe(role.inputs.password);
+    expect(stored.rolpassword).toBe(role.inputs.password);
     const log = stack.server.log();
     expect(log).toContain('ALTER ROLE "reader_app" PASSWORD \'SCRAM-SHA-256$4096:');
-    for (const run of [generations.one!, generations.two!]) {
+    for (const run of [generations.one, generations.two]) {
       for (const url of Object.values(run.outputs.databaseUrls as Record<string, string>))
         expect(log).not.toContain(parse(url).password!);
     }
@@ -107,28 +105,28 @@ describe("an app role rotated in place", () => {
 
 describe("alternating logins", () => {
   test("generation 1 → 2 rotates the inactive login; at every step one credential works; the services move to it", async () => {
-    expect(urlLogin(generations.one!, "migrator").user).toBe("app_owner_b");
-    expect(urlLogin(generations.two!, "migrator").user).toBe("app_owner_a");
-    const held = new Client(urlLogin(generations.one!, "migrator"));
+    expect(urlLogin(generations.one, "migrator").user).toBe("app_owner_b");
+    expect(urlLogin(generations.two, "migrator").user).toBe("app_owner_a");
+    const held = new Client(urlLogin(generations.one, "migrator"));
     await held.connect();
     // Before: the active login works.
-    expect(await logsIn(urlLogin(generations.one!, "migrator"))).toBe("app_owner_b as app_owner");
+    expect(await logsIn(urlLogin(generations.one, "migrator"))).toBe("app_owner_b as app_owner");
     // The rotation: only app_owner_a's verifier changes (its keeper moved from 0 to 2).
-    await stack.server.query(providerPasswordUpdate(generations.two!, "app_owner_a"));
-    expect(providerPasswordUpdate(generations.two!, "app_owner_b")).toBe(
-      providerPasswordUpdate(generations.one!, "app_owner_b"),
+    await stack.server.query(providerPasswordUpdate(generations.two, "app_owner_a"));
+    expect(providerPasswordUpdate(generations.two, "app_owner_b")).toBe(
+      providerPasswordUpdate(generations.one, "app_owner_b"),
     );
     // During the switch both the old URL and the new one log in; after it, the old one still does until the next rotation.
-    expect(await logsIn(urlLogin(generations.one!, "migrator"))).toBe("app_owner_b as app_owner");
-    expect(await logsIn(urlLogin(generations.two!, "migrator"))).toBe("app_owner_a as app_owner");
+    expect(await logsIn(urlLogin(generations.one, "migrator"))).toBe("app_owner_b as app_owner");
+    expect(await logsIn(urlLogin(generations.two, "migrator"))).toBe("app_owner_a as app_owner");
     expect((await held.query("SELECT 1 AS still")).rows[0].still).toBe(1);
     await held.end();
   });
 
   test("objects created through either login are owned by the group", async () => {
     for (const [run, table] of [
-      [generations.one!, "made_by_b"],
-      [generations.two!, "made_by_a"],
+      [generations.one, "made_by_b"],
+      [generations.two, "made_by_a"],
     ] as const) {
       const client = new Client(urlLogin(run, "migrator"));
       await client.connect();
@@ -152,7 +150,7 @@ describe("alternating logins", () => {
         "SELECT rolcanlogin, rolconnlimit, rolpassword IS NULL AS no_password FROM pg_authid WHERE rolname = 'app_owner'",
       ),
     ).toEqual([{ rolcanlogin: true, rolconnlimit: 0, no_password: true }]);
-    expect(await logsIn({ ...urlLogin(generations.two!, "migrator"), user: "app_owner" })).toBe(
+    expect(await logsIn({ ...urlLogin(generations.two, "migrator"), user: "app_owner" })).toBe(
       'password authentication failed for user "app_owner"',
     );
   });
@@ -167,7 +165,7 @@ describe("alternating logins", () => {
       { rolname: "app_owner_b", rolconnlimit: 3 },
     ]);
     const total = (run: ProgramRun) => (run.outputs.connectionBudget as { total: number }).total;
-    expect(total(generations.two!)).toBe(total(generations.one!));
+    expect(total(generations.two)).toBe(total(generations.one));
   });
 });
 

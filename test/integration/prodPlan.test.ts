@@ -184,7 +184,7 @@ describe("objects that existed before the plan (adopted from the live server)", 
       "SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'tracksolid'",
       "tracksolid_db",
     );
-    expect(schema!.owner).toBe("tracksolid_owner");
+    expect(schema.owner).toBe("tracksolid_owner");
   });
 });
 
@@ -245,7 +245,7 @@ describe("attributes and settings", () => {
     const rows = await stack.server.query<{ rolname: string; setconfig: string[] }>(
       "SELECT r.rolname, s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE s.setdatabase = 0 AND r.rolname = 'gateway_app'",
     );
-    expect(rows[0]!.setconfig.sort()).toEqual(
+    expect(rows[0].setconfig.sort()).toEqual(
       [
         "idle_in_transaction_session_timeout=60000",
         "idle_session_timeout=0",

@@ -125,7 +125,7 @@ export function runStackPolicy(
         stackTags: new Map(),
         getConfig: <T>() => config as T,
         notApplicable,
-      } as never,
+      },
       report,
     ),
   );

@@ -6,7 +6,7 @@ import { readStackFile, stackFilePath } from "../../tools/lib/stackFile";
 
 test("an unbounded login role: ConfigError naming the key, and nothing but the Stack registered", async () => {
   const file = readStackFile(stackFilePath("prod"));
-  const roles = JSON.parse(file.config["fleetdb:roles"]!);
+  const roles = JSON.parse(file.config["fleetdb:roles"]);
   roles.gateway_app.connectionLimit = -1;
   const config = {
     ...file.config,

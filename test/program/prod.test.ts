@@ -326,8 +326,8 @@ describe("grants", () => {
     }
     for (const [lane, grants] of lanes) {
       grants.slice(1).forEach((grant, index) => {
-        expect(grant.dependencies, `${lane}: ${grant.name} waits for ${grants[index]!.name}`).toContain(
-          grants[index]!.urn,
+        expect(grant.dependencies, `${lane}: ${grant.name} waits for ${grants[index].name}`).toContain(
+          grants[index].urn,
         );
       });
     }
@@ -390,7 +390,7 @@ describe("outputs", () => {
     };
     expect(Object.keys(urls)).toEqual(Object.keys(roles));
     for (const [service, role] of Object.entries(roles)) {
-      const url = new URL(urls[service]!);
+      const url = new URL(urls[service]);
       expect(url.protocol).toBe("postgresql:");
       expect(url.username).toBe(role);
       expect(decodeURIComponent(url.password)).toBe(mockPassword(`${role}-password`));
@@ -492,24 +492,24 @@ describe("settings the provider cannot set, and the superuser's password", () =>
       const role = ofType(run, TYPES.role).find((r) => r.inputs.name === setting.inputs.role)!;
       expect(setting.dependencies).toContain(role.urn);
     }
-    all.slice(1).forEach((setting, index) => expect(setting.dependencies, setting.name).toContain(all[index]!.urn));
+    all.slice(1).forEach((setting, index) => expect(setting.dependencies, setting.name).toContain(all[index].urn));
   });
 
   test("the superuser's password is set by the stack before the provider logs in with it", () => {
     const [superuser] = ofType(run, TYPES.dynamic).filter(
       (resource) => resource.inputs.fleetdbKind === "superuser-password",
     );
-    expect(superuser!.name).toBe("admin-superuser-password");
-    expect(superuser!.secretInputs.sort()).toEqual(["password", "verifier"]);
-    expect(String(superuser!.inputs.verifier)).toMatch(/^SCRAM-SHA-256\$4096:/);
-    expect(superuser!.inputs.admin).toEqual({
+    expect(superuser.name).toBe("admin-superuser-password");
+    expect(superuser.secretInputs.sort()).toEqual(["password", "verifier"]);
+    expect(String(superuser.inputs.verifier)).toMatch(/^SCRAM-SHA-256\$4096:/);
+    expect(superuser.inputs.admin).toEqual({
       database: "postgres",
       user: "postgres",
       sslmode: "disable",
       connectTimeoutSeconds: 15,
     });
-    expect(superuser!.dependencies).toContain(named(run, TYPES.container, "timescale-container").urn);
-    expect(named(run, TYPES.postgresqlProvider, "admin-provider").dependencies).toContain(superuser!.urn);
+    expect(superuser.dependencies).toContain(named(run, TYPES.container, "timescale-container").urn);
+    expect(named(run, TYPES.postgresqlProvider, "admin-provider").dependencies).toContain(superuser.urn);
   });
 
   test("prod sets the superuser's marker: its generated password and salt are keyed to it", () => {

@@ -41,7 +41,7 @@ function changedInputs(before: ProgramRun, after: ProgramRun): Record<string, { 
 
 test("the app marker (generation 1 → 2): the single roles and the logins that become active get new passwords and salts; nothing else changes", () => {
   const rotated = ["tracksolid_owner_a", "dashboard_app", "gateway_app_a", "cron_app"];
-  expect(changedInputs(runs.before!, runs.app!)).toEqual(
+  expect(changedInputs(runs.before, runs.app)).toEqual(
     Object.fromEntries(
       rotated.flatMap((login) => {
         const before = login.endsWith("_a") ? "0" : "1";
@@ -56,17 +56,17 @@ test("the app marker (generation 1 → 2): the single roles and the logins that 
 
 test("the alternating services move to the login that was just rotated; the other login keeps its password", () => {
   const login = (run: ProgramRun, service: string) =>
-    new URL((run.outputs.databaseUrls as Record<string, string>)[service]!).username;
-  expect([login(runs.before!, "gateway"), login(runs.app!, "gateway")]).toEqual(["gateway_app_b", "gateway_app_a"]);
-  expect([login(runs.before!, "worker"), login(runs.app!, "worker")]).toEqual([
+    new URL((run.outputs.databaseUrls as Record<string, string>)[service]).username;
+  expect([login(runs.before, "gateway"), login(runs.app, "gateway")]).toEqual(["gateway_app_b", "gateway_app_a"]);
+  expect([login(runs.before, "worker"), login(runs.app, "worker")]).toEqual([
     "tracksolid_owner_b",
     "tracksolid_owner_a",
   ]);
-  expect([login(runs.before!, "cron"), login(runs.app!, "cron")]).toEqual(["cron_app", "cron_app"]);
+  expect([login(runs.before, "cron"), login(runs.app, "cron")]).toEqual(["cron_app", "cron_app"]);
 });
 
 test("the superuser's marker changes only the superuser's generated password and salt", () => {
-  expect(changedInputs(runs.before!, runs.superuser!)).toEqual({
+  expect(changedInputs(runs.before, runs.superuser)).toEqual({
     "superuser-password.keepers": { before: { rotation: "dev-1" }, after: { rotation: "dev-2" } },
     "superuser-salt.keepers": { before: { rotation: "dev-1" }, after: { rotation: "dev-2" } },
   });
@@ -74,5 +74,5 @@ test("the superuser's marker changes only the superuser's generated password and
 
 test("the budget total is the same in every generation", () => {
   const total = (run: ProgramRun) => (run.outputs.connectionBudget as { total: number }).total;
-  expect([total(runs.before!), total(runs.app!), total(runs.superuser!)]).toEqual([41, 41, 41]);
+  expect([total(runs.before), total(runs.app), total(runs.superuser)]).toEqual([41, 41, 41]);
 });

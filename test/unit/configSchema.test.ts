@@ -16,7 +16,7 @@ describe("the stack files", () => {
         .map(([name, role]) => [name, role.connectionLimit]),
     );
     expect(limits).toEqual({ tracksolid_owner: 30, dashboard_app: 8, gateway_app: 15, cron_app: 5 });
-    expect(Object.keys(config.roles).filter((name) => !config.roles[name]!.login)).toEqual([
+    expect(Object.keys(config.roles).filter((name) => !config.roles[name].login)).toEqual([
       "ts_read",
       "fleet_owner",
       "fp_rw",
@@ -31,7 +31,7 @@ describe("the stack files", () => {
 
   test("durations become milliseconds; defaults fill the server", () => {
     const config = parseStackConfig(stackValues("dev"));
-    expect(config.roles.dashboard_app!.settings).toEqual({
+    expect(config.roles.dashboard_app.settings).toEqual({
       statement_timeout: 30_000,
       lock_timeout: 5_000,
       idle_in_transaction_session_timeout: 60_000,

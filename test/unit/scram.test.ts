@@ -14,8 +14,8 @@ function keys(verifier: string) {
   return {
     iterations: Number(match[1]),
     salt: match[2],
-    storedKey: Buffer.from(match[3]!, "base64"),
-    serverKey: Buffer.from(match[4]!, "base64"),
+    storedKey: Buffer.from(match[3], "base64"),
+    serverKey: Buffer.from(match[4], "base64"),
   };
 }
 
@@ -28,7 +28,7 @@ describe("scramSha256Verifier", () => {
     );
     const clientSignature = createHmac("sha256", storedKey).update(authMessage).digest();
     const clientProof = Buffer.from("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=", "base64");
-    const clientKey = Buffer.from(clientProof.map((byte, index) => byte ^ clientSignature[index]!));
+    const clientKey = Buffer.from(clientProof.map((byte, index) => byte ^ clientSignature[index]));
     expect(createHash("sha256").update(clientKey).digest().equals(storedKey)).toBe(true);
   });
 

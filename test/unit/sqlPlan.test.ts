@@ -299,7 +299,7 @@ describe("role settings (fleetdb's RoleSetting resource)", () => {
       ["r-role", undefined, "postgres"],
       ["r-setting-lock_timeout", "role-setting", "postgres"],
     ]);
-    expect(plan.steps[1]!.statements.map((statement) => statement.sql)).toEqual([
+    expect(plan.steps[1].statements.map((statement) => statement.sql)).toEqual([
       'ALTER ROLE "r" SET "lock_timeout" = 5000',
     ]);
     expect(psqlScript(plan)).toContain(

@@ -39,7 +39,7 @@ describe("top-level values are text, as config.Value reads them", () => {
     const file = read(
       "config:\n  fleetdb:budget:\n    unmanaged:\n      a:\n        description:\n          secure: v1:x\n",
     );
-    expect(JSON.parse(file.config["fleetdb:budget"]!)).toEqual({
+    expect(JSON.parse(file.config["fleetdb:budget"])).toEqual({
       unmanaged: { a: { description: "offline-placeholder-for-fleetdb:budget.unmanaged.a.description" } },
     });
     expect(file.secretKeys).toEqual(["fleetdb:budget"]);

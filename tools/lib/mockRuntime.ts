@@ -93,11 +93,13 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     newResource: (args) => ({
       id: args.custom ? `${args.name}-id` : "",
       state: {
-        ...args.inputs,
-        ...(options.preview ? {} : computedOutputs(args.type, args.name, args.inputs, options.computed)),
+        ...(args.inputs as Record<string, unknown>),
+        ...(options.preview
+          ? {}
+          : computedOutputs(args.type, args.name, args.inputs as Record<string, unknown>, options.computed)),
       },
     }),
-    call: (args) => args.inputs,
+    call: (args) => args.inputs as Record<string, unknown>,
   };
   await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, options.preview);
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
@@ -151,7 +153,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   for (const [key, value] of Object.entries(exports)) {
     if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.push(key);
   }
-  return { resources: captured, outputs: (outputs ?? {}) as Record<string, unknown>, secretOutputs, exports };
+  return { resources: captured, outputs: outputs ?? {}, secretOutputs, exports };
 }
 
 /** Holds unhandled rejections during a run; on release, drops those that repeat `expected` and re-raises others. */

@@ -51,12 +51,12 @@ export class PolicyPackProcess {
     const port = await new Promise<number>((resolve, reject) => {
       let stdout = "";
       let stderr = "";
-      child.stdout!.on("data", (chunk: Buffer) => {
+      child.stdout.on("data", (chunk: Buffer) => {
         stdout += chunk.toString();
         const match = /^(\d+)\s*$/m.exec(stdout);
         if (match) resolve(Number(match[1]));
       });
-      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       child.on("exit", (code) =>
         reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr || stdout}`)),
       );
@@ -95,7 +95,7 @@ export class PolicyPackProcess {
     const request = new analyzerproto.ConfigureAnalyzerRequest();
     for (const [name, policy] of config) {
       const entry = new analyzerproto.PolicyConfig();
-      entry.setEnforcementlevel(LEVEL_CODES[policy.enforcementLevel] as analyzerproto.EnforcementLevel);
+      entry.setEnforcementlevel(LEVEL_CODES[policy.enforcementLevel]);
       entry.setProperties(structproto.Struct.fromJavaScript(policy.properties as never));
       request.getPolicyconfigMap().set(name, entry);
     }
@@ -144,7 +144,7 @@ export class PolicyPackProcess {
     return new Promise((resolve, reject) => {
       const fn = (
         this.client as unknown as Record<string, (req: unknown, cb: (error: Error | null, response: T) => void) => void>
-      )[method]!;
+      )[method];
       fn.call(this.client, request, (error, response) => (error ? reject(error) : resolve(response)));
     });
   }

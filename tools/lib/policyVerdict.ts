@@ -59,7 +59,7 @@ export async function judgeRun(
       diagnostics.push(...analysis.diagnostics);
       for (const [policy, why] of analysis.notApplicable) {
         notApplicable.set(policy, (notApplicable.get(policy) ?? 0) + 1);
-        reasons.set(policy, why[0]!);
+        reasons.set(policy, why[0]);
       }
     }
     const stackAnalysis = await pack.analyzeStack(run);

@@ -83,7 +83,7 @@ export function readStackFile(file: string): StackFile {
           ? ""
           : typeof value.value === "string"
             ? value.value
-            : (value.source ?? String(value.value));
+            : (value.source ?? JSON.stringify(value.value));
       continue;
     }
     let plain: unknown;
@@ -152,8 +152,8 @@ function keyAt(document: Document, offset: number): string | undefined {
     Pair(_key, pair, path) {
       const keyRange = (pair.key as { range?: number[] } | null)?.range;
       const valueRange = (pair.value as { range?: number[] } | null)?.range;
-      if (!keyRange || keyRange[0]! > offset) return;
-      if (valueRange && offset > valueRange[2]! + 1) return;
+      if (!keyRange || keyRange[0] > offset) return;
+      if (valueRange && offset > valueRange[2] + 1) return;
       const outer = path.filter(isPair).map((entry) => String((entry.key as { value?: unknown })?.value ?? entry.key));
       found = [...outer, String((pair.key as { value?: unknown })?.value ?? pair.key)];
     },
