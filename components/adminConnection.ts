@@ -89,6 +89,6 @@ export class AdminConnection extends pulumi.ComponentResource {
       username: admin.username,
       sslmode: admin.sslmode,
     });
-    this.registerOutputs({ endpoint: this.endpoint });
+    this.registerOutputs({ login: this.login, endpoint: this.endpoint });
   }
 }

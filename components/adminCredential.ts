@@ -28,6 +28,10 @@ export class AdminCredential extends pulumi.ComponentResource {
     this.password = pulumi.secret(adopting ? args.configuredPassword! : generated.password);
     this.verifier = adopting ? verifierOf(args.configuredPassword!, generated.salt) : generated.verifier;
     this.bootstrapPassword = args.configuredPassword ? pulumi.secret(args.configuredPassword) : undefined;
-    this.registerOutputs({ password: this.password, verifier: this.verifier });
+    this.registerOutputs({
+      password: this.password,
+      verifier: this.verifier,
+      bootstrapPassword: this.bootstrapPassword,
+    });
   }
 }

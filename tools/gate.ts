@@ -2,7 +2,8 @@
 import * as path from "node:path";
 import { Option } from "commander";
 import { budgetFromResources } from "../policies/core/budgetFromResources";
-import { computeBudget } from "../policies/core/connectionBudget";
+import { computeBudget, type ConnectionBudget } from "../policies/core/connectionBudget";
+import { TYPES } from "../policies/core/resourceTypes";
 import { BadInput, EXIT, loadStack, runTool, toolCommand, withStackOptions, type StackOptions } from "./lib/cli";
 import { renderJson, renderText } from "./lib/gateReport";
 import { runProgram } from "./lib/mockRuntime";
@@ -45,8 +46,11 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   for (const warning of verdict.configWarnings) process.stderr.write(`warning: ${warning}\n`);
-  const ceiling = Number(verdict.config.get("connection-budget")?.properties.maxConnectionsCeiling ?? 100);
+  // The policy's own computation, with the ceiling the pack was configured with (its schema supplies the default).
+  const ceiling = Number(verdict.config.get("connection-budget")!.properties.maxConnectionsCeiling);
   const budget = computeBudget(budgetFromResources(stackPolicyResources(run), ceiling).input);
+  const stackOutputs = run.resources.find((resource) => resource.type === TYPES.stack)?.outputs ?? {};
+  assertBudgetAgreement(stackOutputs.connectionBudget, budget);
   const report = {
     stack,
     file: path.relative(process.cwd(), file.path) || file.path,
@@ -57,6 +61,37 @@ async function main(argv: string[]): Promise<number> {
   };
   process.stdout.write(options.json ? renderJson(report) : renderText(report));
   return verdict.failed ? EXIT.checkFailed : EXIT.clean;
+}
+
+/**
+ * The program's connectionBudget output (from config) and the policy's computation (from the declared
+ * resources) must be one budget: a difference is a bug in one of them, not something to report as drift.
+ */
+export function assertBudgetAgreement(exported: unknown, computed: ConnectionBudget): void {
+  if (canonical(exported) !== canonical(computed)) {
+    throw new Error(
+      `the program's connectionBudget output disagrees with connection-budget's computation from the resources:\n  exported: ${JSON.stringify(exported)}\n  computed: ${JSON.stringify(computed)}`,
+    );
+  }
+}
+
+/**
+ * JSON with keys and budget lines sorted: registered outputs come back with their keys reordered, and
+ * resources register in an order of their own (a line is a line wherever it stands).
+ */
+function canonical(value: unknown): string {
+  const sorted = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(sorted).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    if (node && typeof node === "object") {
+      return Object.fromEntries(
+        Object.entries(node)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, child]) => [key, sorted(child)]),
+      );
+    }
+    return node;
+  };
+  return JSON.stringify(sorted(value));
 }
 
 if (require.main === module) runTool(() => main(process.argv));

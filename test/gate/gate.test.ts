@@ -21,6 +21,8 @@ beforeAll(async () => {
     dev: ["--stack", "dev"],
     prodJson: ["--stack", "prod", "--json"],
     small: ["--config-file", fixture("small")],
+    alternating: ["--config-file", fixture("alternating")],
+    shortTimeouts: ["--config-file", fixture("short-timeouts")],
     overBudget: ["--config-file", fixture("over-budget")],
     publicBind: ["--config-file", fixture("public-bind")],
     publicBindSoftened: ["--config-file", fixture("public-bind"), "--policy-config", softened],
@@ -39,7 +41,8 @@ beforeAll(async () => {
 }, 300_000);
 
 describe("clean stacks exit 0", () => {
-  test.each(["prod", "dev", "small"])("%s", (name) => {
+  // Each run also checks that the program's connectionBudget output is the policy's computation (else exit 4).
+  test.each(["prod", "dev", "small", "alternating", "shortTimeouts"])("%s", (name) => {
     expect(results[name].stderr).not.toMatch(/error/);
     expect(results[name].code).toBe(0);
     expect(results[name].stdout).toMatch(/PASS: no mandatory policy violated/);

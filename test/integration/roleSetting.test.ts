@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Client } from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { RoleSetting, roleSettingProvider, type RoleSettingInputs } from "../../resources/roleSetting";
 import type { AdminLogin } from "../../src/dynamic/adminLogin";
 import { startServer, type TestServer } from "../support/embeddedServer";
@@ -25,18 +25,24 @@ beforeAll(async () => {
     sslmode: "disable",
     connectTimeoutSeconds: 5,
   };
-  await server.query("CREATE ROLE app LOGIN PASSWORD 'app-password'");
   await server.query("CREATE DATABASE appdb");
-  await server.query("GRANT CONNECT ON DATABASE appdb TO app");
 }, 120_000);
 
 afterAll(async () => {
   await server?.stop();
 });
 
+// Each test starts from a role of its own with no settings: none depends on another having run.
+let role = "";
+let roleCount = 0;
+beforeEach(async () => {
+  role = `app_${++roleCount}`;
+  await server.query(`CREATE ROLE ${role} LOGIN PASSWORD 'app-password'; GRANT CONNECT ON DATABASE appdb TO ${role}`);
+});
+
 const inputs = (change: Partial<RoleSettingInputs> = {}): RoleSettingInputs => ({
   fleetdbKind: "role-setting",
-  role: "app",
+  role,
   setting: "lock_timeout",
   value: 5000,
   admin,
@@ -45,13 +51,13 @@ const inputs = (change: Partial<RoleSettingInputs> = {}): RoleSettingInputs => (
 
 async function stored(): Promise<Record<string, string[]>> {
   const rows = await server.query<{ database: string; setconfig: string[] }>(
-    "SELECT coalesce(d.datname, '*') AS database, s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole LEFT JOIN pg_database d ON d.oid = s.setdatabase WHERE r.rolname = 'app' ORDER BY 1",
+    `SELECT coalesce(d.datname, '*') AS database, s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole LEFT JOIN pg_database d ON d.oid = s.setdatabase WHERE r.rolname = '${role}' ORDER BY 1`,
   );
   return Object.fromEntries(rows.map((row) => [row.database, row.setconfig]));
 }
 
 async function sessionReports(setting: string, database = "postgres"): Promise<string> {
-  const client = new Client(server.config(database, "app", "app-password"));
+  const client = new Client(server.config(database, role, "app-password"));
   await client.connect();
   const { rows } = await client.query("SELECT current_setting($1) AS value", [setting]);
   await client.end();
@@ -61,68 +67,71 @@ async function sessionReports(setting: string, database = "postgres"): Promise<s
 describe("the provider, called directly", () => {
   test("create sets the value; a fresh session reports it", async () => {
     const created = await roleSettingProvider.create(inputs());
-    expect(created.id).toBe("app/*/lock_timeout");
+    expect(created.id).toBe(`${role}/*/lock_timeout`);
     expect(await stored()).toEqual({ "*": ["lock_timeout=5000"] });
     expect(await sessionReports("lock_timeout")).toBe("5s");
   });
 
   test("an explicit 0 is a value ('off'), not a reset", async () => {
     await roleSettingProvider.create(inputs({ setting: "idle_session_timeout", value: 0 }));
-    expect(await stored()).toEqual({ "*": ["lock_timeout=5000", "idle_session_timeout=0"] });
+    expect(await stored()).toEqual({ "*": ["idle_session_timeout=0"] });
     expect(await sessionReports("idle_session_timeout")).toBe("0");
   });
 
   test("update changes the value", async () => {
-    await roleSettingProvider.update!("app/*/lock_timeout", inputs(), inputs({ value: 2500 }));
+    await roleSettingProvider.create(inputs());
+    await roleSettingProvider.update!(`${role}/*/lock_timeout`, inputs(), inputs({ value: 2500 }));
     expect(await sessionReports("lock_timeout")).toBe("2500ms");
   });
 
   test("read returns what the server has; a change by hand shows up as drift", async () => {
-    expect(await roleSettingProvider.read!("app/*/lock_timeout", inputs({ value: 2500 }))).toEqual({
-      id: "app/*/lock_timeout",
+    await roleSettingProvider.create(inputs({ value: 2500 }));
+    const id = `${role}/*/lock_timeout`;
+    expect(await roleSettingProvider.read!(id, inputs({ value: 2500 }))).toEqual({
+      id,
       props: inputs({ value: 2500 }),
     });
-    await server.query("ALTER ROLE app SET lock_timeout = '7s'");
-    expect(await roleSettingProvider.read!("app/*/lock_timeout", inputs({ value: 2500 }))).toEqual({
-      id: "app/*/lock_timeout",
+    await server.query(`ALTER ROLE ${role} SET lock_timeout = '7s'`);
+    expect(await roleSettingProvider.read!(id, inputs({ value: 2500 }))).toEqual({
+      id,
       props: inputs({ value: 7000 }),
     });
-    const diff = await roleSettingProvider.diff!(
-      "app/*/lock_timeout",
-      inputs({ value: 7000 }),
-      inputs({ value: 2500 }),
-    );
+    const diff = await roleSettingProvider.diff!(id, inputs({ value: 7000 }), inputs({ value: 2500 }));
     expect(diff).toMatchObject({ changes: true, replaces: [] });
   });
 
   test("a RESET by hand: read reports the resource gone", async () => {
-    await server.query("ALTER ROLE app RESET lock_timeout");
-    expect(await roleSettingProvider.read!("app/*/lock_timeout", inputs())).toEqual({});
+    await roleSettingProvider.create(inputs());
+    await server.query(`ALTER ROLE ${role} RESET lock_timeout`);
+    expect(await roleSettingProvider.read!(`${role}/*/lock_timeout`, inputs())).toEqual({});
   });
 
   test("IN DATABASE: only sessions in that database get it, and it overrides the role-level value there", async () => {
     await roleSettingProvider.create(inputs({ value: 1000 }));
     await roleSettingProvider.create(inputs({ database: "appdb", value: 3000 }));
-    expect(await stored()).toEqual({
-      "*": ["idle_session_timeout=0", "lock_timeout=1000"],
-      appdb: ["lock_timeout=3000"],
-    });
+    expect(await stored()).toEqual({ "*": ["lock_timeout=1000"], appdb: ["lock_timeout=3000"] });
     expect(await sessionReports("lock_timeout", "appdb")).toBe("3s");
     expect(await sessionReports("lock_timeout", "postgres")).toBe("1s");
   });
 
   test("a database dropped by hand takes its IN DATABASE setting with it: read reports it gone, not the role-level value", async () => {
-    await server.query("CREATE DATABASE scratch");
-    await roleSettingProvider.create(inputs({ database: "scratch", value: 4000 }));
-    await server.query("DROP DATABASE scratch");
+    await roleSettingProvider.create(inputs({ value: 1000 }));
+    await server.query(`CREATE DATABASE scratch_${roleCount}`);
+    await roleSettingProvider.create(inputs({ database: `scratch_${roleCount}`, value: 4000 }));
+    await server.query(`DROP DATABASE scratch_${roleCount}`);
     expect(
-      await roleSettingProvider.read!("app/scratch/lock_timeout", inputs({ database: "scratch", value: 4000 })),
+      await roleSettingProvider.read!(
+        `${role}/scratch_${roleCount}/lock_timeout`,
+        inputs({ database: `scratch_${roleCount}`, value: 4000 }),
+      ),
     ).toEqual({});
   });
 
-  test("delete RESETs the setting", async () => {
-    await roleSettingProvider.delete!("app/appdb/lock_timeout", inputs({ database: "appdb", value: 3000 }));
-    expect(await stored()).toEqual({ "*": ["idle_session_timeout=0", "lock_timeout=1000"] });
+  test("delete RESETs the setting in its database only", async () => {
+    await roleSettingProvider.create(inputs({ value: 1000 }));
+    await roleSettingProvider.create(inputs({ database: "appdb", value: 3000 }));
+    await roleSettingProvider.delete!(`${role}/appdb/lock_timeout`, inputs({ database: "appdb", value: 3000 }));
+    expect(await stored()).toEqual({ "*": ["lock_timeout=1000"] });
   });
 
   test("diff: a new role, database or setting replaces (deleting first); a new admin credential is an update", async () => {

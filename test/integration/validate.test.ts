@@ -8,6 +8,7 @@ import { psqlScript } from "../../src/sql/psqlScript";
 import { startServer, type TestServer } from "../support/embeddedServer";
 import { catalogSnapshot } from "../support/catalogSnapshot";
 import { runTool } from "../support/runTool";
+import { validatePlan } from "../../tools/lib/validatePlan";
 
 let server: TestServer;
 
@@ -210,3 +211,30 @@ test("hostile names survive the round trip through pg's quoting and psql", async
   const [{ n }] = await server.query<{ n: string }>("SELECT count(*) AS n FROM pg_default_acl", names.database);
   expect(Number(n)).toBe(1);
 });
+
+test.each(["COMMIT", "END", "ROLLBACK", "BEGIN", "START TRANSACTION", "PREPARE TRANSACTION 'x'", "VACUUM"])(
+  "--validate refuses to send %s, which would end or escape its transaction, and commits nothing",
+  async (sql) => {
+    const before = await catalogSnapshot(server);
+    const step = {
+      urn: "urn:s",
+      type: "postgresql:index/role:Role",
+      name: "s",
+      database: "postgres",
+      statements: [
+        { sql: "CREATE ROLE validate_escape", transactional: true },
+        { sql, transactional: true },
+      ],
+      differences: [],
+    };
+    const report = await validatePlan(
+      { providerDatabase: "postgres", providerUsername: "postgres", steps: [step] },
+      { connection: server.config(), display: "postgres@test" },
+    );
+    expect(report.failure?.statement).toBe(sql);
+    expect(report.failure?.error.message).toBe(
+      "refused: this statement would end or escape the validation transaction",
+    );
+    expect(await catalogSnapshot(server)).toEqual(before);
+  },
+);

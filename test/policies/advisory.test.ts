@@ -53,7 +53,7 @@ describe("pinned-db-image", () => {
     expect(
       (await runResourcePolicy(pinnedDbImage, { type: "docker:index/container:Container", name: "c", props: {} }))
         .notApplicable,
-    ).toBeDefined();
+    ).toBe("Policy only applies to resources of type 'docker:index/remoteImage:RemoteImage'");
   });
 
   test("unpinnedReason is undefined for a digest alone", () => {

@@ -1,4 +1,6 @@
 // The whole pack at a glance: every policy with its enforcement level, so softening one is a visible diff.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { expect, test } from "vitest";
 import { PACK_NAME, policies } from "../../policies/policies";
 
@@ -23,9 +25,13 @@ test("every policy with its enforcement level, severity and kind", () => {
   ]);
 });
 
-test("every policy explains itself and says how to fix a violation", () => {
+test("every policy lives in its own file named after it, with its reason, and says how to fix a violation", () => {
   for (const policy of policies) {
-    expect(policy.description.length, policy.name).toBeGreaterThan(20);
-    expect(policy.remediationSteps?.length ?? 0, policy.name).toBeGreaterThan(20);
+    const source = readFileSync(path.join(__dirname, "..", "..", "policies", `${policy.name}.ts`), "utf8");
+    expect(source.split("\n")[0], policy.name).toMatch(new RegExp(`^// ${policy.name}: \\S`));
+    expect(source, policy.name).toMatch(/^\/\/ Why: \S/m);
+    expect(policy.description, policy.name).toMatch(/^[A-Z].*\.$/);
+    expect(policy.remediationSteps, policy.name).toMatch(/^[A-Z].*\.$/);
+    expect(policy.remediationSteps, policy.name).not.toBe(policy.description);
   }
 });

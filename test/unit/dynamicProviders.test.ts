@@ -2,7 +2,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import { describe, expect, test } from "vitest";
+
+type CheckIdentity = (host: string, certificate: PeerCertificate) => Error | undefined;
 import { superuserPasswordProvider, type SuperuserPasswordInputs } from "../../resources/superuserPassword";
 import { namespaceValues, parseStackConfig } from "../../src/config/load";
 import { tlsFor } from "../../src/dynamic/adminLogin";
@@ -93,16 +96,24 @@ describe("TLS for the dynamic providers, as libpq's sslmode", () => {
       const ca = tlsFor("verify-ca") as {
         rejectUnauthorized: boolean;
         ca?: string;
-        checkServerIdentity?: () => undefined;
+        checkServerIdentity?: CheckIdentity;
       };
       expect(ca).toMatchObject({
         rejectUnauthorized: true,
         ca: "-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n",
       });
-      expect(ca.checkServerIdentity?.()).toBeUndefined();
-      const full = tlsFor("verify-full") as Record<string, unknown>;
+      // A certificate for another host: verify-ca accepts it (the chain is what it checks), verify-full refuses it.
+      const otherHost = {
+        subject: { CN: "db.example" },
+        subjectaltname: "DNS:db.example",
+      } as unknown as PeerCertificate;
+      expect(typeof ca.checkServerIdentity).toBe("function");
+      expect(ca.checkServerIdentity!("wrong.example", otherHost)).toBeUndefined();
+      const full = tlsFor("verify-full") as { rejectUnauthorized: boolean; checkServerIdentity?: CheckIdentity };
       expect(full).toMatchObject({ rejectUnauthorized: true });
+      // Absent, node's own check runs, and it refuses the other host.
       expect(full.checkServerIdentity).toBeUndefined();
+      expect(checkServerIdentity("wrong.example", otherHost)).toBeInstanceOf(Error);
     } finally {
       if (previous === undefined) delete process.env.PGSSLROOTCERT;
       else process.env.PGSSLROOTCERT = previous;

@@ -39,8 +39,16 @@ describe("scramSha256Verifier", () => {
     );
   });
 
-  test("never contains the password", () => {
-    expect(scramSha256Verifier("pencil-pencil-pencil", salt)).not.toContain("pencil");
+  test("refuses what PostgreSQL's SASLprep would change, and a short salt", () => {
+    expect(() => scramSha256Verifier("pénsil", salt)).toThrow(
+      "scramSha256Verifier: the password must be printable ASCII",
+    );
+    expect(() => scramSha256Verifier("tab\there", salt)).toThrow(
+      "scramSha256Verifier: the password must be printable ASCII",
+    );
+    expect(() => scramSha256Verifier("pencil", Buffer.alloc(8).toString("base64"))).toThrow(
+      "scramSha256Verifier: the salt must be at least 16 bytes",
+    );
   });
 
   test.each<[string, string, string]>([
