@@ -3,6 +3,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { parseDuration } from "./durations";
+import { handoverSchema } from "./handoverSchema";
 import { identifierProblem } from "./identifiers";
 import { ALTERNATING_SUFFIXES, alternatingShares, generationOf } from "../loginIdentities";
 import { PROVIDER_MANAGED_SETTINGS, ROLE_SETTING_NAMES, type RoleSettingName } from "../roleSettingNames";
@@ -206,6 +207,8 @@ const stackConfigShape = z.strictObject({
   passwordRotation: z.string().min(1),
   /** Changing it rotates the superuser's password (unset: the superuser keeps the password it has). */
   superuserPasswordRotation: z.string().min(1).optional(),
+  /** What `npm run handover` moves besides superusers' objects, and what it leaves alone. */
+  handover: handoverSchema.optional(),
 });
 
 /** The whole `fleetdb:` namespace: each value's type and range, then the references between them. */

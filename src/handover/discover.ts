@@ -1,0 +1,209 @@
+// Reads one database's catalog, read only, into what the handover needs: objects, default privileges, jobs.
+import {
+  CHUNKS_QUERY,
+  CONTINUOUS_AGGREGATES_QUERY,
+  DEFAULT_PRIVILEGES_QUERY,
+  HYPERTABLES_QUERY,
+  JOBS_QUERY,
+  RELATIONS_QUERY,
+  ROUTINES_QUERY,
+  SCHEMAS_QUERY,
+  SERVER_QUERY,
+  TYPES_QUERY,
+} from "./catalogQueries";
+import {
+  DEFAULT_OBJECT_TYPES,
+  displayName,
+  type CatalogObject,
+  type DatabaseCatalog,
+  type DefaultPrivilege,
+  type ObjectKind,
+  type TimescaleJob,
+} from "./model";
+
+/** What discovery needs from a client (a pg Client fits). */
+export interface Queryable {
+  query<R extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+type Row = Record<string, unknown>;
+
+const RELATION_KINDS: Record<string, ObjectKind> = {
+  r: "table",
+  p: "partitioned table",
+  v: "view",
+  m: "materialized view",
+  S: "sequence",
+  f: "foreign table",
+};
+const ROUTINE_KINDS: Record<string, ObjectKind> = { f: "function", w: "function", p: "procedure", a: "aggregate" };
+
+const key = (schema: string, name: string) => JSON.stringify([schema, name]);
+
+/**
+ * Runs the catalog queries for `schemas` in `database` on `client`, which must already be inside a
+ * read-only transaction (the caller owns BEGIN READ ONLY / ROLLBACK). `roles` are the names whose
+ * existence the handover needs to know (the owner, the readers).
+ */
+export async function discover(
+  client: Queryable,
+  database: string,
+  schemas: readonly string[],
+  roles: readonly string[],
+): Promise<DatabaseCatalog> {
+  const all = async (text: string, values: unknown[] = [schemas]) => (await client.query<Row>(text, values)).rows;
+  const [server] = await all(SERVER_QUERY, [roles]);
+  const timescaledb = (server!.timescaledb as string | null) ?? undefined;
+
+  const schemaOwners: Record<string, string> = {};
+  for (const row of await all(SCHEMAS_QUERY)) schemaOwners[String(row.schema)] = String(row.owner);
+
+  const timescale = timescaledb ? await timescaleObjects(all) : undefined;
+  const objects: CatalogObject[] = Object.entries(schemaOwners).map(([schema, owner]) => ({
+    kind: "schema",
+    schema,
+    name: schema,
+    owner,
+    locks: 1,
+  }));
+  const relations: CatalogObject[] = [];
+  const ownedSequences: { table: string; sequence: string }[] = [];
+  for (const row of await all(RELATIONS_QUERY)) {
+    const schema = String(row.schema);
+    const name = String(row.name);
+    const at = key(schema, name);
+    if (timescale?.internal.has(at)) continue;
+    const base = { schema, name, owner: String(row.owner), locks: Number(row.locks) };
+    const hypertable = timescale?.hypertables.get(at);
+    const cagg = timescale?.caggs.get(at);
+    if (hypertable) {
+      relations.push({ ...base, kind: "hypertable", ...hypertable });
+    } else if (cagg) {
+      relations.push({ ...base, kind: "continuous aggregate", ...cagg, locks: base.locks + cagg.locks });
+    } else if (row.relkind === "S" && row.owned_by_table !== null) {
+      ownedSequences.push({ table: key(String(row.owned_by_schema), String(row.owned_by_table)), sequence: name });
+    } else {
+      const kind = row.is_partition === true ? "partition" : RELATION_KINDS[String(row.relkind)]!;
+      const object: CatalogObject = { ...base, kind };
+      if (row.row_security === true) object.rowSecurity = row.force_row_security === true ? "forced" : "on";
+      if (kind === "view") object.securityInvoker = row.security_invoker === true;
+      relations.push(object);
+    }
+  }
+  for (const { table, sequence } of ownedSequences) {
+    const owner = relations.find((relation) => key(relation.schema, relation.name) === table);
+    if (owner) (owner.ownedSequences ??= []).push(sequence);
+  }
+  objects.push(...relations);
+
+  for (const row of await all(ROUTINES_QUERY)) {
+    objects.push({
+      kind: ROUTINE_KINDS[String(row.prokind)] ?? "function",
+      schema: String(row.schema),
+      name: String(row.name),
+      arguments: String(row.arguments),
+      owner: String(row.owner),
+      locks: 1,
+      securityDefiner: row.security_definer === true,
+    });
+  }
+  for (const row of await all(TYPES_QUERY)) {
+    objects.push({
+      kind: row.typtype === "d" ? "domain" : "type",
+      schema: String(row.schema),
+      name: String(row.name),
+      owner: String(row.owner),
+      locks: 1,
+    });
+  }
+
+  const defaultPrivileges: DefaultPrivilege[] = (await all(DEFAULT_PRIVILEGES_QUERY)).map((row) => ({
+    role: String(row.role),
+    schema: row.schema === null ? undefined : String(row.schema),
+    objectType: DEFAULT_OBJECT_TYPES[String(row.objtype) as keyof typeof DEFAULT_OBJECT_TYPES],
+    grantee: row.grantee === null ? undefined : String(row.grantee),
+    // A row whose ACL is empty (everything revoked) explodes to no privilege: kept as an empty privilege.
+    privilege: row.privilege_type === null ? "" : String(row.privilege_type),
+    grantable: row.is_grantable === true,
+  }));
+
+  const jobs: TimescaleJob[] = timescaledb ? (await all(JOBS_QUERY, [])).map(jobFromRow) : [];
+  return {
+    database,
+    currentDatabase: String(server!.current_database),
+    superusers: (server!.superusers as string[]).map(String),
+    existingRoles: (server!.existing_roles as string[]).map(String),
+    schemaOwners,
+    objects,
+    defaultPrivileges,
+    jobs,
+    timescaledb,
+    maxLocksPerTransaction: Number(server!.max_locks_per_transaction),
+    maxConnections: Number(server!.max_connections),
+    maxPreparedTransactions: Number(server!.max_prepared_transactions),
+  };
+}
+
+export function jobFromRow(row: Row): TimescaleJob {
+  return {
+    id: Number(row.id),
+    procSchema: String(row.proc_schema),
+    procName: String(row.proc_name),
+    owner: String(row.owner),
+    hypertable:
+      row.hypertable_name === null
+        ? undefined
+        : displayName(String(row.hypertable_schema), String(row.hypertable_name)),
+  };
+}
+
+interface TimescaleObjects {
+  /** Chunks, compressed hypertables, materialization hypertables, partial and direct views. */
+  internal: Set<string>;
+  hypertables: Map<string, Pick<CatalogObject, "chunks" | "compressedChunks" | "locks">>;
+  caggs: Map<string, Pick<CatalogObject, "chunks" | "compressedChunks" | "locks" | "materialization">>;
+}
+
+async function timescaleObjects(all: (text: string, values?: unknown[]) => Promise<Row[]>): Promise<TimescaleObjects> {
+  const hypertables = await all(HYPERTABLES_QUERY, []);
+  const caggs = await all(CONTINUOUS_AGGREGATES_QUERY, []);
+  const internal = new Set((await all(CHUNKS_QUERY, [])).map((row) => key(String(row.schema), String(row.name))));
+  const byId = new Map(hypertables.map((row) => [Number(row.id), row]));
+  const compressedIds = new Set(
+    hypertables
+      .map((row) => row.compressed_id)
+      .filter((id) => id !== null)
+      .map(Number),
+  );
+  const materializationIds = new Set(caggs.map((row) => Number(row.mat_hypertable_id)));
+  for (const id of [...compressedIds, ...materializationIds]) {
+    const row = byId.get(id);
+    if (row) internal.add(key(String(row.schema), String(row.name)));
+  }
+  for (const row of caggs) {
+    internal.add(key(String(row.partial_schema), String(row.partial_name)));
+    internal.add(key(String(row.direct_schema), String(row.direct_name)));
+  }
+  const stats = (row: Row) => ({
+    chunks: Number(row.chunks),
+    compressedChunks: Number(row.compressed_chunks),
+    locks: Number(row.locks),
+  });
+  const result: TimescaleObjects = { internal, hypertables: new Map(), caggs: new Map() };
+  for (const row of hypertables) {
+    const id = Number(row.id);
+    if (!compressedIds.has(id) && !materializationIds.has(id))
+      result.hypertables.set(key(String(row.schema), String(row.name)), stats(row));
+  }
+  for (const row of caggs) {
+    const materialization = byId.get(Number(row.mat_hypertable_id));
+    if (!materialization) continue;
+    result.caggs.set(key(String(row.view_schema), String(row.view_name)), {
+      ...stats(materialization),
+      // The user-facing view, the partial and the direct view: three more relation locks.
+      locks: stats(materialization).locks + 2,
+      materialization: { schema: String(materialization.schema), name: String(materialization.name) },
+    });
+  }
+  return result;
+}
