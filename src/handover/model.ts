@@ -1,4 +1,5 @@
 // What the handover reads from a live catalog and what it decides: the shapes every handover module shares.
+import { neutralised } from "./psqlWriter";
 
 /** Each kind of object the handover can move, with the ALTER … OWNER TO that moves it. */
 export const OBJECT_KINDS = {
@@ -115,9 +116,10 @@ export interface DatabaseCatalog {
   maxPreparedTransactions: number;
 }
 
-/** "schema.name" with each part quoted only when SQL needs it: for headers and messages. */
+/** "schema.name" with each part quoted only when SQL needs it, control characters shown as escapes: for headers and messages. */
 export function displayName(schema: string, name?: string, args?: string): string {
-  const part = (text: string) => (/^[a-z_][a-z0-9_$]*$/.test(text) ? text : `"${text.replace(/"/g, '""')}"`);
+  const part = (text: string) =>
+    /^[a-z_][a-z0-9_$]*$/.test(text) ? text : `"${neutralised(text).replace(/"/g, '""')}"`;
   const qualified = name === undefined ? part(schema) : `${part(schema)}.${part(name)}`;
   return args === undefined ? qualified : `${qualified}(${args})`;
 }
