@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
       ? `${JSON.stringify({ stack, policy, databases: decisions }, null, 2)}\n`
       : handoverScript(decisions, context);
     if (options.output) writeFileSync(options.output, text);
-    else process.stdout.write(text);
+    else await writeOut(text);
     return EXIT.clean;
   }
 
@@ -131,8 +131,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const text = describeValidation(decisions, validations, { stack, policy, superusers: catalogs[0]?.superusers ?? [] });
   if (options.output) writeFileSync(options.output, text);
-  else process.stdout.write(text);
+  else await writeOut(text);
   return validations.some(validationFailed) ? EXIT.checkFailed : EXIT.clean;
+}
+
+/** Resolves once stdout has taken all of `text`: runTool's process.exit would otherwise cut a piped script at 64 KiB. */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
 function lockPolicy(options: HandoverOptions): LockPolicy {
