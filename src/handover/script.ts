@@ -41,7 +41,7 @@ export function handoverScript(decisions: readonly HandoverDecision[], context: 
     )
     .comment(
       `Each transaction waits at most ${policy.lockTimeout} for a lock, then rolls that attempt back (its locks released) and retries, ` +
-        `${policy.retries} times with backoff (${backoffs(policy).join(", ")} s). After the last retry psql stops: that transaction changes nothing, ` +
+        `up to ${policy.retries} time(s) with backoff (${backoffs(policy).join(", ") || "none"} s). After the last retry psql stops: that transaction changes nothing, ` +
         "the ones before it stay committed, and a re-run of handover prints what is left.",
     )
     .meta("set", "ON_ERROR_STOP", "on");

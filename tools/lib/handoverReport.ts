@@ -59,6 +59,10 @@ export function describeValidation(
       if (report.kind === "timescaledb") lines.push(`  ${name}: TimescaleDB's own job, left alone`);
       else if (report.kind === "other") lines.push(`  ${name}: owned by ${job.owner}, left alone`);
       else if (after === owner) lines.push(`  ${name}: owner ${job.owner} → ${owner} (follows)`);
+      else if (report.kind === "custom")
+        lines.push(
+          `  ${name}: an add_job job, keeps its owner ${after ?? job.owner}: as ${owner}, add_job it again, then delete_job(${job.id})`,
+        );
       else
         lines.push(
           `  ${name}: keeps its owner ${after ?? job.owner} on this TimescaleDB: after the handover, as ${owner}, remove the policy and add it again (the new job belongs to the owner)`,
