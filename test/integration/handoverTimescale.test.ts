@@ -181,6 +181,9 @@ describe("npm run handover against it over TCP", () => {
       "  ok: reader dashboard_app may SELECT from 5 of 5 relation(s) after, as before\n",
     );
     expect(validation.stdout).toContain(
+      "  ok: privileges on _timescaledb_internal._materialized_hypertable_3 besides its owner's, as before: ts_read SELECT\n",
+    );
+    expect(validation.stdout).toContain(
       "  job 1001 (policy_compression on tracksolid.position_history): keeps its owner postgres on this TimescaleDB",
     );
     expect(validation.stdout).toContain("PASS: the handover would apply");

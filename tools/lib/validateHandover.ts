@@ -72,6 +72,12 @@ export async function validateHandover(
     await client.query("SET LOCAL statement_timeout = '10min'");
     const before = new Map<string, Map<string, string | undefined>>();
     for (const role of existing) before.set(role, await selectAs(client, role, readable));
+    const materializations = decision.transactions
+      .flatMap((transaction) => transaction.objects)
+      .filter((object) => object.kind === "continuous aggregate" && object.materialization);
+    const grantsBefore = new Map<CatalogObject, string[]>();
+    for (const cagg of materializations)
+      grantsBefore.set(cagg, await grantsOf(client, cagg.materialization!, [cagg.owner]));
 
     for (const transaction of decision.transactions) {
       for (const statement of transactionStatements(transaction, declared.owner, policy)) {
@@ -101,6 +107,16 @@ export async function validateHandover(
     );
     for (const job of after.jobs) validation.jobOwners.set(job.id, job.owner);
     validation.ownerChecks = await ownerChecks(client, decision, after);
+    for (const [cagg, was] of grantsBefore) {
+      const now = await grantsOf(client, cagg.materialization!, [declared.owner]);
+      const name = displayName(cagg.materialization!.schema, cagg.materialization!.name);
+      const same = JSON.stringify(now) === JSON.stringify(was);
+      validation.ownerChecks.push({
+        what: `privileges on ${name} besides its owner's, as before: ${now.join(", ") || "none"}`,
+        ok: same,
+        detail: same ? undefined : `before: ${was.join(", ") || "none"}`,
+      });
+    }
 
     for (const role of existing) {
       const now = await selectAs(client, role, readable);
@@ -155,6 +171,26 @@ async function selectAs(
     result.set(objectName(relation), await asRole(client, role, sql));
   }
   return result;
+}
+
+/** "grantee PRIVILEGE" entries of a relation's ACL, without the given roles' (its owners'): privileges, not ACL text. */
+async function grantsOf(
+  client: Client,
+  relation: { schema: string; name: string },
+  without: readonly string[],
+): Promise<string[]> {
+  const { rows } = await client.query<{ entry: string; grantee: string }>(
+    `SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END AS grantee,
+            a.privilege_type || CASE WHEN a.is_grantable THEN ' (grantable)' ELSE '' END AS entry
+     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
+          LATERAL pg_catalog.aclexplode(c.relacl) a
+     WHERE n.nspname = $1 AND c.relname = $2`,
+    [relation.schema, relation.name],
+  );
+  return rows
+    .filter((row) => !without.includes(row.grantee))
+    .map((row) => `${row.grantee} ${row.entry}`)
+    .sort();
 }
 
 async function ownerChecks(client: Client, decision: HandoverDecision, after: DatabaseCatalog): Promise<Check[]> {
