@@ -201,21 +201,24 @@ function jobReports(
   moving: ReadonlySet<string>,
   owner: string,
 ): JobReport[] {
+  // Every hypertable and continuous aggregate, moving or not: a job names the hypertable (a cagg's: its materialization).
   const byHypertable = new Map<string, string>();
-  for (const object of moves) {
+  for (const object of catalog.objects) {
     const name = displayName(object.schema, object.name);
     if (object.kind === "hypertable") byHypertable.set(name, name);
     if (object.kind === "continuous aggregate" && object.materialization)
       byHypertable.set(displayName(object.materialization.schema, object.materialization.name), name);
   }
+  const movingNames = new Set(moves.map((object) => displayName(object.schema, object.name)));
   return catalog.jobs.map((job): JobReport => {
     // TimescaleDB's own jobs (telemetry, job history retention) have ids below 1000; the app's start at 1000.
     if (job.id < 1000) return { job, kind: "timescaledb" };
     if (job.owner === owner) return { job, kind: "owned" };
-    const object = job.hypertable ? byHypertable.get(job.hypertable) : undefined;
-    if (object) return { job, kind: "follows-object", object };
-    if (moving.has(job.owner))
-      return { job, kind: job.hypertable ? "follows-object" : "custom", object: job.hypertable };
+    const object = job.hypertable ? (byHypertable.get(job.hypertable) ?? job.hypertable) : undefined;
+    // On a hypertable that moves now, or still owned by a role that moves (its hypertable already handed over).
+    if (object !== undefined && (movingNames.has(object) || moving.has(job.owner)))
+      return { job, kind: "follows-object", object };
+    if (object === undefined && moving.has(job.owner)) return { job, kind: "custom" };
     return { job, kind: "other" };
   });
 }

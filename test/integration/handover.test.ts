@@ -223,3 +223,35 @@ describe("the whole flow with real logins", () => {
     ).toBe('[{"n":2}]');
   });
 });
+
+describe("what the tool refuses, and its exit codes", () => {
+  test.each([
+    [
+      ["--database", "nope"],
+      "error: --database nope: not a declared database (declared: fleet_platform, tracksolid_db)\n",
+    ],
+    [["--lock-timeout", "0"], "error: --lock-timeout: 0 would wait forever; got 0\n"],
+    [["--retries", "many"], "error: --retries: expected a whole number from 0 to 10, got many\n"],
+  ])("%o → exit 2", async (args, message) => {
+    const result = await handover(...args);
+    expect(result.stderr).toBe(message);
+    expect(result.stdout).toBe("");
+    expect(result.code).toBe(2);
+  });
+
+  test("a declared database that does not exist: exit 2, the server's reason", async () => {
+    const result = await runTool("handover", ["--config-file", "test/fixtures/small.yaml", "--url", stack.server.url]);
+    expect(result.stderr).toBe('error: cannot connect to database app_db: database "app_db" does not exist\n');
+    expect(result.code).toBe(2);
+  });
+
+  test("the owner role is not on the server yet: exit 1, run up first", async () => {
+    await stack.server.query("CREATE DATABASE app_db");
+    const result = await runTool("handover", ["--config-file", "test/fixtures/small.yaml", "--url", stack.server.url]);
+    expect(result.stderr).toBe(
+      "handover: app_db: the owner role app_owner does not exist on this server: run pulumi up (without rotating the superuser) first\n",
+    );
+    expect(result.stdout).toBe("");
+    expect(result.code).toBe(1);
+  });
+});

@@ -119,6 +119,10 @@ describe("decide", () => {
       catalog(
         [
           object("hypertable", "position_history"),
+          object("continuous aggregate", "weekly", {
+            owner: "tracksolid_owner",
+            materialization: { schema: "_timescaledb_internal", name: "_materialized_hypertable_5" },
+          }),
           object("continuous aggregate", "daily", {
             materialization: { schema: "_timescaledb_internal", name: "_materialized_hypertable_3" },
           }),
@@ -143,6 +147,13 @@ describe("decide", () => {
             { id: 1002, procSchema: "ops", procName: "nightly", owner: "postgres" },
             { id: 1003, procSchema: "ops", procName: "mine", owner: "tracksolid_owner" },
             { id: 1004, procSchema: "ops", procName: "theirs", owner: "reporting_refresher" },
+            {
+              id: 1005,
+              procSchema: "_timescaledb_functions",
+              procName: "policy_refresh_continuous_aggregate",
+              owner: "postgres",
+              hypertable: "_timescaledb_internal._materialized_hypertable_5",
+            },
           ],
         },
       ),
@@ -156,6 +167,8 @@ describe("decide", () => {
       "1002 custom -",
       "1003 owned -",
       "1004 other -",
+      // Its cagg was handed over by an earlier run; the job still has the old owner.
+      "1005 follows-object tracksolid.weekly",
     ]);
   });
 });
