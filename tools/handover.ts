@@ -191,6 +191,7 @@ async function readCatalog(
   const client = await connect({ ...connection, database });
   try {
     await client.query("BEGIN READ ONLY");
+    await client.query("SET LOCAL search_path = pg_catalog, pg_temp");
     return await discover(client, database, schemas, roles);
   } finally {
     await client.query("ROLLBACK").catch(() => undefined);

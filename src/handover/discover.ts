@@ -200,7 +200,7 @@ async function timescaleObjects(all: (text: string, values?: unknown[]) => Promi
     if (!materialization) continue;
     result.caggs.set(key(String(row.view_schema), String(row.view_name)), {
       ...stats(materialization),
-      // The user-facing view, the partial and the direct view: three more relation locks.
+      // Besides the user-facing view (counted with it): the partial and the direct view.
       locks: stats(materialization).locks + 2,
       materialization: { schema: String(materialization.schema), name: String(materialization.name) },
     });

@@ -301,6 +301,22 @@ describe("npm run handover against it over TCP", () => {
       ),
     ).toBe("ok");
     expect(await as("tracksolid_owner", "CREATE TABLE tracksolid.after_handover (id int)")).toBe("ok");
+    expect(
+      await as(
+        "tracksolid_owner",
+        `CREATE MATERIALIZED VIEW tracksolid.v_speed_hourly WITH (timescaledb.continuous) AS
+           SELECT time_bucket('1 hour', recorded_at) AS hour, max(speed) AS top_speed FROM tracksolid.position_history GROUP BY 1 WITH NO DATA`,
+      ),
+    ).toBe("ok");
+    const [materialization] = await fixture.rows<{ relation: string }>(
+      `SELECT format('%I.%I', h.schema_name, h.table_name) AS relation FROM _timescaledb_catalog.continuous_agg ca
+       JOIN _timescaledb_catalog.hypertable h ON h.id = ca.mat_hypertable_id WHERE ca.user_view_name = 'v_speed_hourly'`,
+    );
+    for (const relation of ["tracksolid.v_speed_hourly", materialization!.relation])
+      expect((await privileges(relation)).filter((entry) => !entry.startsWith("tracksolid_owner "))).toEqual([
+        "bi_reader SELECT false",
+        "ts_read SELECT false",
+      ]);
     // Default privileges: the plan's FOR ROLE tracksolid_owner (ts_read) and the handover's re-rendering (bi_reader).
     expect(
       (await privileges("tracksolid.after_handover")).filter((entry) => !entry.startsWith("tracksolid_owner ")),

@@ -70,6 +70,7 @@ export async function validateHandover(
   try {
     await client.query("BEGIN");
     await client.query("SET LOCAL statement_timeout = '10min'");
+    await client.query("SET LOCAL search_path = pg_catalog, pg_temp");
     const before = new Map<string, Map<string, string | undefined>>();
     for (const role of existing) before.set(role, await selectAs(client, role, readable));
     const materializations = decision.transactions
