@@ -113,7 +113,8 @@ describe("a handover that fails half-way", () => {
     try {
       // A reader mid-transaction: its ACCESS SHARE lock blocks the ACCESS EXCLUSIVE of ALTER … OWNER TO.
       await holder.query("BEGIN; LOCK TABLE tracksolid.trips_2026_02 IN ACCESS SHARE MODE");
-      const run = await stack.server.psql(["-v", "ON_ERROR_STOP=1"], text);
+      // No -v ON_ERROR_STOP here: the script sets it itself, so psql stops at the failing transaction.
+      const run = await stack.server.psql([], text);
       expect(run.code).toBe(3);
       expect(run.stderr).toContain(
         "NOTICE:  fleetdb handover: transaction 1 of 1 is busy (a lock was not granted within 200ms), retry 1 of 1 in 1 s",

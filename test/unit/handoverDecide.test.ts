@@ -1,6 +1,8 @@
 // What the handover moves, leaves alone and keeps, in which transactions, and the script it prints.
 import { describe, expect, test } from "vitest";
 import { handoverSchema } from "../../src/config/handoverSchema";
+import { parseStackConfig } from "../../src/config/load";
+import { problemsOf, prodWith } from "../support/stackConfig";
 import { decide, defaultPrivilegeChanges, type DeclaredDatabase } from "../../src/handover/decide";
 import { declaredDatabases, declaredReaders } from "../../src/handover/declared";
 import type { CatalogObject, DatabaseCatalog, DefaultPrivilege, ObjectKind } from "../../src/handover/model";
@@ -332,6 +334,16 @@ describe("declared databases and readers, from the registered resources", () => 
 });
 
 describe("fleetdb:handover config", () => {
+  test("is optional in the stack, and named by key path when wrong", () => {
+    expect(parseStackConfig(prodWith(() => undefined)).handover).toBeUndefined();
+    const handover = {
+      fromRoles: ["old_app"],
+      keep: [{ database: "tracksolid_db", schema: "reporting", name: "v_x" }],
+    };
+    expect(parseStackConfig(prodWith((v) => (v.handover = handover))).handover).toEqual(handover);
+    expect(problemsOf(prodWith((v) => (v.handover = { from: ["x"] })))).toEqual(["fleetdb:handover.from: unknown key"]);
+  });
+
   test.each([
     [{}, { fromRoles: [], keep: [] }],
     [{ fromRoles: ["old_app"] }, { fromRoles: ["old_app"], keep: [] }],
