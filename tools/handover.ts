@@ -129,7 +129,21 @@ async function main(argv: string[]): Promise<number> {
       await client.end().catch(() => undefined);
     }
   }
-  const text = describeValidation(decisions, validations, { stack, policy, superusers: catalogs[0]?.superusers ?? [] });
+  const text = options.json
+    ? `${JSON.stringify(
+        {
+          stack,
+          passed: !validations.some(validationFailed),
+          databases: validations.map((validation) => ({
+            ...validation,
+            failed: validationFailed(validation),
+            jobOwners: Object.fromEntries(validation.jobOwners),
+          })),
+        },
+        null,
+        2,
+      )}\n`
+    : describeValidation(decisions, validations, { stack, policy, superusers: catalogs[0]?.superusers ?? [] });
   if (options.output) writeFileSync(options.output, text);
   else await writeOut(text);
   return validations.some(validationFailed) ? EXIT.checkFailed : EXIT.clean;

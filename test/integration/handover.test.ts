@@ -1,4 +1,5 @@
 // The handover on a real PostgreSQL 16 (no TimescaleDB): a half-way failure changes nothing, then the whole flow with real logins.
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -169,6 +170,13 @@ describe("the whole flow with real logins", () => {
     expect(validation.stdout).toContain("PASS: the handover would apply");
     expect(validation.code).toBe(0);
     expect(await owners("tracksolid_db", ["tracksolid", "reporting"])).toEqual(before);
+    const json = await handover("--validate", "--json");
+    const report = JSON.parse(json.stdout) as { passed: boolean; databases: { database: string; failed: boolean }[] };
+    expect(report.passed).toBe(true);
+    expect(report.databases.map(({ database, failed }) => `${database} ${failed}`)).toEqual([
+      "fleet_platform false",
+      "tracksolid_db false",
+    ]);
   });
 
   test("psql applies it; every object is the owner's but the view another role owns; a second run prints one line", async () => {
@@ -254,5 +262,42 @@ describe("what the tool refuses, and its exit codes", () => {
     );
     expect(result.stdout).toBe("");
     expect(result.code).toBe(1);
+  });
+});
+
+describe("a lock released while the handover waits", () => {
+  test("the retry after the backoff succeeds", async () => {
+    await stack.server.query("CREATE TABLE auth.late_sessions (id int)", "fleet_platform");
+    const file = path.join(dir, "late.sql");
+    const script = await handover(
+      "--database",
+      "fleet_platform",
+      "--lock-timeout",
+      "200ms",
+      "--retries",
+      "3",
+      "-o",
+      file,
+    );
+    expect(script.code).toBe(0);
+    const holder = await stack.server.connect("fleet_platform");
+    await holder.query("BEGIN; LOCK TABLE auth.late_sessions IN ACCESS SHARE MODE");
+    const child = spawn(
+      "psql",
+      ["-X", "-h", "127.0.0.1", "-p", String(stack.server.port), "-U", "postgres", "-d", "postgres", "-f", file],
+      { env: { ...process.env, PGPASSWORD: stack.server.superuser.password } },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // The first attempt gave up and rolled back: release the lock during its backoff.
+      if (stderr.includes("is busy")) holder.query("ROLLBACK").catch(() => undefined);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    await holder.end();
+    expect(stderr).toContain("retry 1 of 3");
+    expect(stderr).not.toContain("ERROR");
+    expect(code).toBe(0);
+    expect(await owners("fleet_platform", ["auth"])).toContain("relation auth.late_sessions fleet_owner");
   });
 });

@@ -276,6 +276,25 @@ describe("handoverScript", () => {
   });
 });
 
+describe("the lock table in the header", () => {
+  const lockTable = { maxLocksPerTransaction: 64, maxConnections: 100, maxPreparedTransactions: 0 };
+  test.each([
+    [200, true],
+    [64, false],
+  ])("a hypertable taking about %i locks: warned %s", (locks, warned) => {
+    const decision = decide(catalog([object("hypertable", "position_history", { locks })]), declared, none);
+    const lines = handoverScript([decision], { ...context, lockTable }).split("\n");
+    expect(lines).toContain(
+      `-- Lock table: max_locks_per_transaction 64 × (max_connections 100 + max_prepared_transactions 0) = 6400 slots shared by every session; the largest transaction here takes about ${locks}.`,
+    );
+    expect(
+      lines.includes(
+        '--   It takes more than max_locks_per_transaction: it fits only while the shared table has room ("out of shared memory" otherwise). Run it when the server is quiet, or raise max_locks_per_transaction (a restart).',
+      ),
+    ).toBe(warned);
+  });
+});
+
 describe("declared databases and readers, from the registered resources", () => {
   const schema = (database: string, name: string, owner: string) => ({
     type: "postgresql:index/schema:Schema",
