@@ -40,9 +40,11 @@ export function handoverScript(decisions: readonly HandoverDecision[], context: 
         "held until its transaction commits: reads and writes of it wait meanwhile.",
     )
     .comment(
-      `Each transaction waits at most ${policy.lockTimeout} for a lock, then rolls that attempt back (its locks released) and retries, ` +
-        `up to ${policy.retries} time(s) with backoff (${backoffs(policy).join(", ") || "none"} s). After the last retry psql stops: that transaction changes nothing, ` +
-        "the ones before it stay committed, and a re-run of handover prints what is left.",
+      `Each transaction waits at most ${policy.lockTimeout} for a lock, then rolls that attempt back (its locks released) and ` +
+        (policy.retries === 0
+          ? "does not retry; then psql stops: "
+          : `retries up to ${policy.retries} time(s) with backoff (${backoffs(policy).join(", ")} s). After the last retry psql stops: `) +
+        "that transaction changes nothing, the ones before it stay committed, and a re-run of handover prints what is left.",
     )
     .meta("set", "ON_ERROR_STOP", "on");
   for (const decision of decisions) {

@@ -276,6 +276,22 @@ describe("handoverScript", () => {
   });
 });
 
+describe("the lock policy in the header", () => {
+  test.each([
+    [
+      { lockTimeout: "2s", retries: 4, backoffSeconds: 1 },
+      "-- Each transaction waits at most 2s for a lock, then rolls that attempt back (its locks released) and retries up to 4 time(s) with backoff (1, 2, 4, 8 s). After the last retry psql stops: that transaction changes nothing, the ones before it stay committed, and a re-run of handover prints what is left.",
+    ],
+    [
+      { lockTimeout: "500ms", retries: 0, backoffSeconds: 1 },
+      "-- Each transaction waits at most 500ms for a lock, then rolls that attempt back (its locks released) and does not retry; then psql stops: that transaction changes nothing, the ones before it stay committed, and a re-run of handover prints what is left.",
+    ],
+  ])("%o", (policy, line) => {
+    const decision = decide(catalog([object("table", "t")]), declared, none);
+    expect(handoverScript([decision], { ...context, policy }).split("\n")).toContain(line);
+  });
+});
+
 describe("the lock table in the header", () => {
   const lockTable = { maxLocksPerTransaction: 64, maxConnections: 100, maxPreparedTransactions: 0 };
   test.each([
