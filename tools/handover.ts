@@ -83,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
       continue;
     }
     const decision = decide(catalog, entry, handover);
+    for (const schema of decision.timescaleSchemas)
+      process.stderr.write(`handover: ${entry.database}: declared schema ${schema} is TimescaleDB's own: left out\n`);
     for (const schema of decision.missingSchemas)
       process.stderr.write(
         `handover: ${entry.database}: declared schema ${schema} does not exist: run pulumi up first\n`,

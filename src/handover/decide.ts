@@ -3,6 +3,7 @@ import type { HandoverConfig } from "../config/handoverSchema";
 import {
   displayName,
   PUBLIC_BUILT_IN,
+  TIMESCALEDB_SCHEMAS,
   type CatalogObject,
   type DatabaseCatalog,
   type DefaultObjectType,
@@ -56,6 +57,8 @@ export interface HandoverDecision {
   defaultPrivilegeChanges: DefaultPrivilegeChange[];
   jobs: JobReport[];
   missingSchemas: string[];
+  /** Declared schemas that are TimescaleDB's own: left out. */
+  timescaleSchemas: string[];
   /** Objects already owned by the declared owner. */
   alreadyOwned: number;
 }
@@ -95,7 +98,10 @@ export function decide(catalog: DatabaseCatalog, declared: DeclaredDatabase, con
     oldDefaultPrivileges: catalog.defaultPrivileges.filter((row) => moving.has(row.role)),
     defaultPrivilegeChanges: [],
     jobs: [],
-    missingSchemas: declared.schemas.filter((schema) => catalog.schemaOwners[schema] === undefined),
+    missingSchemas: declared.schemas.filter(
+      (schema) => catalog.schemaOwners[schema] === undefined && !TIMESCALEDB_SCHEMAS.has(schema),
+    ),
+    timescaleSchemas: declared.schemas.filter((schema) => TIMESCALEDB_SCHEMAS.has(schema)),
     alreadyOwned: 0,
   };
   const moves: CatalogObject[] = [];

@@ -14,6 +14,7 @@ import {
 import {
   DEFAULT_OBJECT_TYPES,
   displayName,
+  TIMESCALEDB_SCHEMAS,
   type CatalogObject,
   type DatabaseCatalog,
   type DefaultPrivilege,
@@ -51,7 +52,9 @@ export async function discover(
   schemas: readonly string[],
   roles: readonly string[],
 ): Promise<DatabaseCatalog> {
-  const all = async (text: string, values: unknown[] = [schemas]) => (await client.query<Row>(text, values)).rows;
+  // TimescaleDB's own schemas are never in scope, even if declared.
+  const scope = schemas.filter((schema) => !TIMESCALEDB_SCHEMAS.has(schema));
+  const all = async (text: string, values: unknown[] = [scope]) => (await client.query<Row>(text, values)).rows;
   const [server] = await all(SERVER_QUERY, [roles]);
   const timescaledb = (server!.timescaledb as string | null) ?? undefined;
 

@@ -22,6 +22,18 @@ export const OBJECT_KINDS = {
 
 export type ObjectKind = keyof typeof OBJECT_KINDS;
 
+/** TimescaleDB's own schemas: nothing in them is ever moved directly (chunks follow their hypertable). */
+export const TIMESCALEDB_SCHEMAS: ReadonlySet<string> = new Set([
+  "_timescaledb_internal",
+  "_timescaledb_catalog",
+  "_timescaledb_config",
+  "_timescaledb_cache",
+  "_timescaledb_functions",
+  "_timescaledb_debug",
+  "timescaledb_information",
+  "timescaledb_experimental",
+]);
+
 /** Kinds a role reads with SELECT (what validation checks as each reader). */
 export const READABLE_KINDS: ReadonlySet<ObjectKind> = new Set([
   "table",

@@ -75,6 +75,8 @@ function header(writer: PsqlWriter, decision: HandoverDecision, context: ScriptC
     writer.comment(
       `TimescaleDB ${context.timescaledb} (reported only: what follows an ALTER is seen, not assumed from a version).`,
     );
+  for (const schema of decision.timescaleSchemas)
+    writer.comment(`Declared schema ${displayName(schema)} is TimescaleDB's own: nothing in it is moved directly.`);
   for (const schema of decision.missingSchemas)
     writer.comment(`Declared schema ${displayName(schema)} does not exist here: run up first.`);
   if (moves.length > 0) writer.comment("What moves:");

@@ -79,6 +79,16 @@ describe("decide", () => {
     expect(decision.alreadyOwned).toBe(1);
   });
 
+  test("a declared schema that is TimescaleDB's own is left out, not reported missing", () => {
+    const decision = decide(
+      catalog([]),
+      { ...declared, schemas: ["tracksolid", "_timescaledb_internal", "gone"] },
+      none,
+    );
+    expect(decision.timescaleSchemas).toEqual(["_timescaledb_internal"]);
+    expect(decision.missingSchemas).toEqual(["gone"]);
+  });
+
   test("the owner is never a role that moves, even when listed in fromRoles or a superuser", () => {
     const decision = decide(
       catalog([object("table", "t", { owner: "tracksolid_owner" })], { superusers: ["postgres", "tracksolid_owner"] }),
