@@ -33,6 +33,8 @@ const LIVE_TRACKSOLID = `
   CREATE DOMAIN tracksolid.imei AS text CHECK (VALUE ~ '^[0-9]{15}$');
   CREATE FUNCTION tracksolid.whoami() RETURNS text LANGUAGE sql SECURITY DEFINER AS 'SELECT current_user::text';
   CREATE PROCEDURE tracksolid.touch(days integer) LANGUAGE sql AS 'SELECT 1';
+  CREATE TYPE tracksolid."Odd ""Kind"" ü" AS ENUM ('a');
+  CREATE FUNCTION tracksolid."Label"(k tracksolid."Odd ""Kind"" ü", "Ü" text) RETURNS text LANGUAGE sql AS 'SELECT $2';
   CREATE VIEW reporting.v_speed AS SELECT id, imei FROM tracksolid.devices;
   CREATE MATERIALIZED VIEW reporting.m_trips AS SELECT device_id, count(*) FROM tracksolid.trips GROUP BY 1;
   GRANT USAGE ON SCHEMA tracksolid, reporting TO reporting_refresher;
@@ -108,7 +110,7 @@ describe("a handover that fails half-way", () => {
     );
     expect(script.code).toBe(0);
     const text = readFileSync(file, "utf8");
-    expect(text).toContain("-- transaction 1 of 1: 13 objects");
+    expect(text).toContain("-- transaction 1 of 1: 15 objects");
     const before = await owners("tracksolid_db", ["tracksolid", "reporting"]);
     const holder = await stack.server.connect("tracksolid_db");
     try {
@@ -145,6 +147,7 @@ describe("the whole flow with real logins", () => {
       expect.arrayContaining([
         "--   function tracksolid.whoami() (from postgres): SECURITY DEFINER: runs as tracksolid_owner from now on, no longer as postgres (a superuser)",
         "--   procedure tracksolid.touch(IN days integer) (from postgres)",
+        '--   function tracksolid."Label"(k tracksolid."Odd ""Kind"" ü", "Ü" text) (from postgres)',
         "--   domain tracksolid.imei (from postgres)",
         "--   type tracksolid.device_status (from postgres)",
         "--   sequence tracksolid.ticket_numbers (from postgres)",
