@@ -2,6 +2,7 @@
 // TODO(psql-writer): import { PsqlWriter } from "../sql/psqlWriter" once it is on main, and delete this file.
 
 const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g;
+const HAS_CONTROL = new RegExp(CONTROL.source);
 
 /** `text` with every control character shown as an escape, so it stays on one line. */
 export function neutralised(text: string): string {
@@ -12,8 +13,7 @@ export function neutralised(text: string): string {
 }
 
 function metaArgument(value: string): string {
-  if (CONTROL.test(value)) {
-    CONTROL.lastIndex = 0;
+  if (HAS_CONTROL.test(value)) {
     throw new Error(
       `refusing to write ${JSON.stringify(value)} into a psql meta-command: it holds a control character`,
     );
