@@ -123,6 +123,21 @@ describe("a handover that fails half-way", () => {
         "NOTICE:  fleetdb handover: transaction 1 of 1 is busy (a lock was not granted within 200ms), retry 1 of 1 in 1 s",
       );
       expect(run.stderr).toContain("ERROR:  canceling statement due to lock timeout");
+      // --validate meets the same lock: it reports the statement that would stop the run, and exits 1.
+      const validation = await handover(
+        "--database",
+        "tracksolid_db",
+        "--validate",
+        "--lock-timeout",
+        "200ms",
+        "--retries",
+        "0",
+      );
+      expect(validation.stdout).toContain(
+        "  FAIL in transaction 1 of 1: canceling statement due to lock timeout (SQLSTATE 55P03)\n",
+      );
+      expect(validation.stdout).toContain("FAIL: the handover would not apply as shown");
+      expect(validation.code).toBe(1);
     } finally {
       await holder.query("ROLLBACK");
       await holder.end();
