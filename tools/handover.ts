@@ -126,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
     const client = await connect({ ...connection, database: decision.declared.database });
     try {
       const readers = declaredReaders(run.resources, decision.declared);
-      validations.push(await validateHandover(client, decision, catalogs[index]!, readers, handover, policy));
+      validations.push(await validateHandover(client, decision, catalogs[index], readers, handover, policy));
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -196,7 +196,7 @@ function remedy(procName: string, object: string, owner: string): string {
 function body(writer: PsqlWriter, decision: HandoverDecision, policy: LockPolicy): void {
   const { owner } = decision.declared;
   for (const transaction of decision.transactions) {
-    const only = transaction.objects.length === 1 ? transaction.objects[0]! : undefined;
+    const only = transaction.objects.length === 1 ? transaction.objects[0] : undefined;
     writer
       .blank()
       .comment(

@@ -45,7 +45,7 @@ export function defaultPrivilegeStatement(change: DefaultPrivilegeChange, owner:
  */
 export function transactionStatements(transaction: HandoverTransaction, owner: string, policy: LockPolicy): string[] {
   const alters = transaction.objects.map((object) => `${alterOwner(object, owner)};`);
-  const what = transaction.objects.length === 1 ? objectName(transaction.objects[0]!) : transaction.label;
+  const what = transaction.objects.length === 1 ? objectName(transaction.objects[0]) : transaction.label;
   const body = [
     "DECLARE",
     "  attempt integer := 0;",

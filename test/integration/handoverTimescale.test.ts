@@ -66,7 +66,7 @@ const ownerOf = async (relation: string) =>
       "SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE oid = $1::regclass",
       [relation],
     )
-  )[0]!.owner;
+  )[0].owner;
 
 /** Runs `sql` as `role` through PGlite's API; "ok" or the server's message. Always resets the role. */
 async function as(role: string, sql: string): Promise<string> {
@@ -251,7 +251,7 @@ describe("npm run handover against it over TCP", () => {
     const count = async (role: string | undefined, sql: string) => {
       if (role) await fixture.db.exec(`SET ROLE ${role}`);
       try {
-        return (await fixture.rows<{ n: number }>(sql))[0]!.n;
+        return (await fixture.rows<{ n: number }>(sql))[0].n;
       } finally {
         await fixture.rollback();
       }
@@ -312,7 +312,7 @@ describe("npm run handover against it over TCP", () => {
       `SELECT format('%I.%I', h.schema_name, h.table_name) AS relation FROM _timescaledb_catalog.continuous_agg ca
        JOIN _timescaledb_catalog.hypertable h ON h.id = ca.mat_hypertable_id WHERE ca.user_view_name = 'v_speed_hourly'`,
     );
-    for (const relation of ["tracksolid.v_speed_hourly", materialization!.relation])
+    for (const relation of ["tracksolid.v_speed_hourly", materialization.relation])
       expect((await privileges(relation)).filter((entry) => !entry.startsWith("tracksolid_owner "))).toEqual([
         "bi_reader SELECT false",
         "ts_read SELECT false",

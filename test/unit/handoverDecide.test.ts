@@ -365,7 +365,7 @@ describe("declared databases and readers, from the registered resources", () => 
     ]);
   });
   test("readers: roles granted CONNECT (not the owner, not PUBLIC) and the logins in those groups", () => {
-    expect(declaredReaders(resources, declaredDatabases(resources)[0]!)).toEqual([
+    expect(declaredReaders(resources, declaredDatabases(resources)[0])).toEqual([
       "ts_read",
       "bi_reader",
       "dashboard_app",

@@ -18,7 +18,7 @@ export function describeValidation(
     `handover --validate for stack ${context.stack}: run in one transaction per database, always rolled back (it took the same locks as the real run, all at once, until the rollback).`,
   ];
   for (const [index, validation] of validations.entries()) {
-    const decision = decisions[index]!;
+    const decision = decisions[index];
     const { owner } = decision.declared;
     const moves = decision.transactions.reduce((sum, transaction) => sum + transaction.objects.length, 0);
     lines.push(
