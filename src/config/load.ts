@@ -9,7 +9,15 @@ export const CONFIG_NAMESPACE = "fleetdb";
 export const SECRET_KEYS: ReadonlySet<string> = new Set(["superuserPassword"]);
 
 /** Sections the program reads as objects (Pulumi hands them over as JSON text); every other key is text. */
-const OBJECT_KEYS: ReadonlySet<string> = new Set(["server", "admin", "budget", "databases", "roles", "services"]);
+const OBJECT_KEYS: ReadonlySet<string> = new Set([
+  "server",
+  "admin",
+  "budget",
+  "databases",
+  "roles",
+  "services",
+  "handover",
+]);
 
 /** Invalid stack config: each problem names its key path (fleetdb:roles.gateway_app.connectionLimit). */
 export class ConfigError extends Error {

@@ -4,6 +4,7 @@ import { checkReferences } from "./references";
 import { admin } from "./sections/admin";
 import { budget } from "./sections/budget";
 import { databases } from "./sections/databases";
+import { handover } from "./sections/handover";
 import { roles } from "./sections/roles";
 import { server } from "./sections/server";
 import { services } from "./sections/services";
@@ -31,6 +32,8 @@ const stackConfigShape = z.strictObject(
     databases,
     roles,
     services,
+    /** What `npm run handover` moves besides superusers' objects, and what it leaves alone. */
+    handover: handover.optional(),
     /** Changing it replaces every app role's generated password (a whole number when a role alternates). */
     passwordRotation: marker,
     /** Changing it rotates the superuser's password (unset: the superuser keeps the password it has). */

@@ -74,13 +74,23 @@ export function loadStack(options: StackOptions): LoadedStack {
  */
 export function runTool(main: () => Promise<number>): void {
   main().then(
-    (code) => process.exit(code),
+    (code) => exitWhenFlushed(code),
     (error: unknown) => {
       const { code, lines } = failureOf(error);
       for (const line of lines) process.stderr.write(`${line}\n`);
-      process.exit(code);
+      exitWhenFlushed(code);
     },
   );
+}
+
+/** process.exit once stdout and stderr have taken everything: a piped script is otherwise cut at 64 KiB. */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
 }
 
 /** What a tool prints and exits with for an error it ends on. */

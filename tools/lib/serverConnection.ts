@@ -55,7 +55,10 @@ export async function connectTo(config: ClientConfig, display: string): Promise<
     return client;
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw new ServerUnreachable(`cannot connect to ${display}: ${describeConnectError(error)}`);
+    throw new ServerUnreachable(
+      `cannot connect to ${display}: ${describeConnectError(error)}`,
+      (error as { code?: string }).code,
+    );
   }
 }
 

@@ -10,7 +10,11 @@ export class BadInput extends Error {
 
 /** The server could not be reached or refused the login: exit 3, one line, no password in it. */
 export class ServerUnreachable extends Error {
-  constructor(message: string) {
+  /** The server's SQLSTATE or the socket's error code, when there is one (3D000: no such database). */
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = "ServerUnreachable";
   }
