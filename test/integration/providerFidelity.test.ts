@@ -1,6 +1,6 @@
 // The SQL plan against the provider's own code: for each stack, one server set up by provider-check
 // (terraform-provider-postgresql through the plugin SDK's Diff and Apply), one by the plan applied with psql.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { namespaceValues, parseStackConfig } from "../../src/config/load";
@@ -79,6 +79,7 @@ describe.skipIf(unavailable !== undefined).each(STACKS)(
     afterAll(async () => {
       await provider?.server.stop();
       await plan?.server.stop();
+      if (plan) rmSync(plan.dir, { recursive: true, force: true });
     });
 
     test("provider-check applies every resource and refreshes it with an empty diff", () => {
@@ -103,7 +104,7 @@ describe.skipIf(unavailable !== undefined).each(STACKS)(
     test("the provider's connections stay within the budget's deployer line", async () => {
       const line = deployerLine(source);
       process.stderr.write(
-        `provider fidelity: ${label}: peak ${provider.peakConnections} provider connections; deployer line ${line}\n`,
+        `provider fidelity: ${label}: ${provider.statements.length} statements from the provider; peak ${provider.peakConnections} provider connections; deployer line ${line}\n`,
       );
       expect(provider.peakConnections).toBeLessThanOrEqual(line);
     });

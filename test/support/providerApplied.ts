@@ -1,7 +1,7 @@
 // A stack applied by terraform-provider-postgresql's own code: `npm run resources`, then provider-check on a fresh
 // server, with the provider's connections sampled from pg_stat_activity while it runs.
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stackArgs, type StackSource } from "./appliedStack";
@@ -50,6 +50,10 @@ export interface ProviderApplied {
   stderr: string;
   /** The most provider connections seen at once in pg_stat_activity during the run. */
   peakConnections: number;
+  /** Every statement the provider sent, from the server's log (log_statement=all), in the order it ran them. */
+  statements: string[];
+  /** Stops the server and removes the files. */
+  stop(): Promise<void>;
 }
 
 export interface ProviderOptions {
@@ -61,7 +65,8 @@ export const NON_SUPERUSER_ADMIN = { user: "fleetdb_admin", password: "admin-tes
 
 /** Starts a server and applies the stack through provider-check (it runs no program in this process). */
 export async function applyWithProvider(source: StackSource, options: ProviderOptions): Promise<ProviderApplied> {
-  const server = await startServer();
+  // The log prefix names each session's application, so the provider's statements can be told apart.
+  const server = await startServer({ log_statement: "all", log_line_prefix: "%a|" });
   const dir = mkdtempSync(path.join(tmpdir(), "fleetdb-provider-"));
   const resources = path.join(dir, "resources.json");
   const captured = await runTool("resources", [...stackArgs(source), "-o", resources]);
@@ -98,7 +103,36 @@ export async function applyWithProvider(source: StackSource, options: ProviderOp
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as Outcome);
-  return { server, dir, code: run.code, outcomes, stderr: run.stderr, peakConnections };
+  return {
+    server,
+    dir,
+    code: run.code,
+    outcomes,
+    stderr: run.stderr,
+    peakConnections,
+    statements: statementsOf(server.log(), PROVIDER_APPLICATION_NAME),
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The statements `application` sent, from a log written with log_line_prefix `%a|` (continuation lines joined). */
+export function statementsOf(log: string, application: string): string[] {
+  const statements: string[][] = [];
+  let current: string[] | undefined;
+  for (const line of log.split("\n")) {
+    const entry = /^([^|\n]*)\|[A-Z]+: {2}(.*)$/.exec(line);
+    if (!entry) {
+      current?.push(line);
+      continue;
+    }
+    const sent = /^(?:statement|execute [^:]*): (.*)$/s.exec(entry[2]!);
+    current = entry[1] === application && sent ? [sent[1]!] : undefined;
+    if (current) statements.push(current);
+  }
+  return statements.map((lines) => lines.join("\n").trimEnd());
 }
 
 /** Polls pg_stat_activity on one connection of its own until stopped; resolves to the peak count. */
