@@ -32,6 +32,7 @@ func newFakeProvider(server *fakeServer) *schema.Provider {
 			"label": {Type: schema.TypeString, Computed: true},
 			"tags":  {Type: schema.TypeSet, Optional: true, Elem: &schema.Schema{Type: schema.TypeString}},
 			"token": {Type: schema.TypeString, Optional: true, Sensitive: true},
+			"kind":  {Type: schema.TypeString, Optional: true, ForceNew: true},
 		},
 		CustomizeDiff: func(_ context.Context, diff *schema.ResourceDiff, _ any) error {
 			return diff.SetNew("label", "label-"+diff.Get("name").(string))
@@ -43,7 +44,7 @@ func newFakeProvider(server *fakeServer) *schema.Provider {
 			if name == "boom" {
 				return diag.Errorf("widget %s: pq: permission denied to create role", name)
 			}
-			server.store(name, map[string]any{"size": data.Get("size"), "label": data.Get("label")})
+			server.store(name, map[string]any{"size": data.Get("size"), "label": data.Get("label"), "kind": data.Get("kind")})
 			data.SetId(name)
 			return nil
 		},
@@ -55,6 +56,10 @@ func newFakeProvider(server *fakeServer) *schema.Provider {
 			}
 			_ = data.Set("size", size)
 			_ = data.Set("label", row["label"])
+			_ = data.Set("kind", strings.ToUpper(row["kind"].(string))) // the server folds case: a replacement every time
+			if data.Id() == "leaky" {
+				_ = data.Set("token", "") // a secret the server cannot give back
+			}
 			return nil
 		},
 		DeleteContext: func(context.Context, *schema.ResourceData, any) diag.Diagnostics { return nil },
@@ -245,20 +250,26 @@ func TestRefreshReportsAPerpetualDiff(t *testing.T) {
 	_, fake := setUp(t, map[string]any{"host": "x"})
 	steady := widget("steady")
 	steady.Inputs["token"] = "hush"
-	applied, _, err := run(t, fake, []Resource{steady, widget("drifty")}, nil)
+	steady.Inputs["kind"] = "A"
+	shouty := widget("shouty")
+	shouty.Inputs["kind"] = "a"
+	leaky := widget("leaky")
+	leaky.Inputs["token"] = "hush"
+	applied, _, err := run(t, fake, []Resource{steady, widget("drifty"), shouty, leaky}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var outcomes []Outcome
 	diffs, err := Refresh(context.Background(), fake, applied, func(outcome Outcome) { outcomes = append(outcomes, outcome) })
-	if err != nil || diffs != 1 {
+	if err != nil || diffs != 3 {
 		t.Fatalf("diffs %d, err %v", diffs, err)
 	}
 	got := map[string]string{}
 	for _, outcome := range outcomes {
 		got[outcome.Name] = outcome.Action + " " + strings.Join(outcome.Changes, "; ")
 	}
-	want := map[string]string{"steady": "refreshed ", "drifty": `diff size: "4" → "3"`}
+	want := map[string]string{"steady": "refreshed ", "drifty": `diff size: "4" → "3"`, "shouty": `diff kind: "A" → "a" (forces replacement)`,
+		"leaky": `diff token: "(sensitive)" → "(sensitive)"`}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("refresh %v; want %v", got, want)
 	}
