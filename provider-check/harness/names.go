@@ -25,8 +25,8 @@ func TerraformType(token string) (string, error) {
 // pluralises a list or set attribute with a singular name (pulumi-terraform-bridge's TerraformToPulumiNameV2);
 // pulumi/pulumi-postgresql provider/resources.go overrides no input name for Node.js (its only field override,
 // postgresql_grant_role.grant_role, sets CSharpName). These four are every such input in its
-// provider/cmd/pulumi-resource-postgresql/schema.json (v3.18.0 and later), checked against the provider schema at
-// ff936b9.
+// provider/cmd/pulumi-resource-postgresql/schema.json (v3.18.0 and later) and in the Args interfaces of the npm
+// package @pulumi/postgresql 3.18.1, checked against the provider schema at ff936b9.
 var pluralised = map[string]map[string]string{
 	"postgresql_function":    {"args": "arg"},
 	"postgresql_publication": {"publishParams": "publish_param"},
