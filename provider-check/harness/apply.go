@@ -25,7 +25,7 @@ type Outcome struct {
 	// Planned lists the attributes the provider's Diff set (defaults and CustomizeDiff included).
 	Planned    []string `json:"planned,omitempty"`
 	Statements int      `json:"statements,omitempty"`
-	// Unknown lists inputs left out because they were unknown at preview.
+	// Unknown lists inputs left out: unknown at preview (a generated password), or secret (not in the capture).
 	Unknown  []string `json:"unknown,omitempty"`
 	Changes  []string `json:"changes,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
@@ -166,7 +166,8 @@ func create(ctx context.Context, provider *schema.Provider, resource Resource, o
 	if err != nil {
 		return nil, err
 	}
-	outcome.Unknown = config.Unknown
+	outcome.Unknown = append(config.Unknown, resource.SecretInputs...)
+	sortStrings(outcome.Unknown)
 	validation := provider.ValidateResource(tfType, config.Shimmed)
 	outcome.Warnings = append(outcome.Warnings, warnings(validation)...)
 	if err := diagnosticsError("validate", validation); err != nil {

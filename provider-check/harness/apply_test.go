@@ -175,6 +175,7 @@ func TestApplyRunsDefaultsAndCustomizeDiffInDependencyOrderOnTwoWorkers(t *testi
 	server.gate = make(chan struct{})
 	resources := []Resource{widget("a"), widget("b"), widget("c", "urn:a", "urn:b"), widget("d", "urn:c")}
 	resources[1].Inputs["token"] = Unknown
+	resources[1].SecretInputs = []string{"secret"}
 	applied, outcomes, err := run(t, fake, resources, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +193,7 @@ func TestApplyRunsDefaultsAndCustomizeDiffInDependencyOrderOnTwoWorkers(t *testi
 		if outcome.Action != "created" || outcome.Terraform != "postgresql_widget" || !reflect.DeepEqual(outcome.Planned, []string{"label", "name", "size"}) {
 			t.Errorf("outcome %+v", outcome)
 		}
-		if outcome.Name == "b" && !reflect.DeepEqual(outcome.Unknown, []string{"token"}) {
+		if outcome.Name == "b" && !reflect.DeepEqual(outcome.Unknown, []string{"secret", "token"}) {
 			t.Errorf("b's unknown token should be reported, got %v", outcome.Unknown)
 		}
 	}

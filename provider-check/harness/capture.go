@@ -26,6 +26,8 @@ type Resource struct {
 	Name         string         `json:"name"`
 	Inputs       map[string]any `json:"inputs"`
 	Dependencies []string       `json:"dependencies"`
+	// SecretInputs names inputs the capture left out because they held a secret.
+	SecretInputs []string `json:"secretInputs,omitempty"`
 	// Kind names a fleetdb dynamic resource (role-setting, superuser-password); empty for provider resources.
 	Kind string `json:"kind,omitempty"`
 	// Statements are the SQL plan's statements for a dynamic resource, run as the plan runs them.

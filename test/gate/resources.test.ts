@@ -1,6 +1,6 @@
 // npm run resources: the capture provider-check reads, for the prod stack and refused input.
 import { beforeAll, describe, expect, test } from "vitest";
-import type { ProviderCapture } from "../../tools/lib/providerCapture";
+import { providerCapture, type ProviderCapture } from "../../tools/lib/providerCapture";
 import { UNKNOWN } from "../../tools/lib/mockRuntime";
 import { runTool, type ToolResult } from "../support/runTool";
 
@@ -37,6 +37,7 @@ describe("npm run resources -- --stack prod", () => {
     expect(role.type).toBe("postgresql:index/role:Role");
     expect(role.inputs).toMatchObject({ name: "gateway_app", login: true, connectionLimit: 15, password: UNKNOWN });
     expect(role.kind).toBeUndefined();
+    expect(role.secretInputs).toEqual([]);
   });
 
   test("a role setting carries the plan's statement and waits for its role", () => {
@@ -50,12 +51,14 @@ describe("npm run resources -- --stack prod", () => {
     expect(setting.dependencies).toContain(
       `${PREFIX}fleetdb:role:AppRole$postgresql:index/role:Role::gateway_app-role`,
     );
-    expect(setting.inputs).not.toHaveProperty("__provider");
+    // Its inputs (serialized code, the admin's connection) are not written: the statements say it all.
+    expect(setting.inputs).toEqual({});
   });
 
   test("the superuser-password resource says why nothing runs for it", () => {
     const password = capture.resources.find((resource) => resource.kind === "superuser-password")!;
     expect(password.statements).toEqual([]);
+    expect(password.inputs).toEqual({});
     expect(password.skip).toBe(
       "the superuser's password is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
     );
@@ -73,4 +76,43 @@ test("a file that fails validation is refused with exit 2", async () => {
   const result = await runTool("resources", ["--config-file", "test/fixtures/unbounded-role.yaml"]);
   expect(result.code).toBe(2);
   expect(result.stdout).toBe("");
+});
+
+test("a secret input never reaches the capture", () => {
+  const registered = (type: string, name: string, inputs: Record<string, unknown>, secretInputs: string[] = []) => ({
+    urn: `urn:${name}`,
+    type,
+    name,
+    custom: true,
+    parent: undefined,
+    provider: undefined,
+    dependencies: [],
+    propertyDependencies: {},
+    inputs,
+    outputs: {},
+    secretInputs,
+    options: {
+      protect: false,
+      deleteBeforeReplace: false,
+      retainOnDelete: false,
+      ignoreChanges: [],
+      additionalSecretOutputs: [],
+    },
+  });
+  const capture = providerCapture("s", [
+    registered("pulumi:providers:postgresql", "p", { username: "admin", password: "provider-secret" }, ["password"]),
+    registered("postgresql:index/role:Role", "r", { name: "r", login: true, password: "role-secret" }, ["password"]),
+  ]);
+  for (const secret of ["provider-secret", "role-secret"]) expect(JSON.stringify(capture)).not.toContain(secret);
+  expect(capture.provider).toEqual({ username: "admin" });
+  expect(capture.resources).toEqual([
+    {
+      urn: "urn:r",
+      type: "postgresql:index/role:Role",
+      name: "r",
+      dependencies: [],
+      inputs: { name: "r", login: true },
+      secretInputs: ["password"],
+    },
+  ]);
 });

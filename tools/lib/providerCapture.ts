@@ -13,7 +13,10 @@ export interface CapturedResource {
   urn: string;
   type: string;
   name: string;
+  /** Its inputs without secrets (a value unknown at preview stays, as the unknown sentinel). */
   inputs: Record<string, unknown>;
+  /** Inputs left out because they held a secret. */
+  secretInputs: string[];
   /** URNs of other captured resources it waits for (the engine's dependencies, outside ones dropped). */
   dependencies: string[];
   /** fleetdb's dynamic resources only: what it is, and the statements the plan runs for it (or why none). */
@@ -24,7 +27,7 @@ export interface CapturedResource {
 
 export interface ProviderCapture {
   stack: string;
-  /** The explicit postgresql provider's inputs; its password is left out (the harness brings its own). */
+  /** The explicit postgresql provider's inputs; its password is left out (the harness brings its own). Nothing in a capture is secret. */
   provider: Record<string, unknown>;
   resources: CapturedResource[];
 }
@@ -48,14 +51,19 @@ export function providerCapture(stack: string, resources: readonly RegisteredRes
       const step = steps.get(resource.urn)!;
       const dependencies = [...new Set(resource.dependencies)].filter((urn) => urns.has(urn));
       const base = { urn: resource.urn, type: resource.type, name: resource.name, dependencies };
-      if (step.kind === undefined) return { ...base, inputs: resource.inputs };
-      // A dynamic resource's inputs hold its serialized provider code: the harness needs only the plan's SQL.
-      const { __provider: _code, ...inputs } = resource.inputs;
+      if (step.kind === undefined) {
+        const secrets = new Set(resource.secretInputs);
+        const inputs = Object.fromEntries(Object.entries(resource.inputs).filter(([key]) => !secrets.has(key)));
+        return { ...base, inputs, secretInputs: [...secrets].sort() };
+      }
+      // A dynamic resource's inputs hold its serialized code and the admin's credentials: the harness needs
+      // only the plan's SQL, so none of them is written.
       const skip =
         step.statements.length === 0 ? step.differences.map((key) => DIFFERENCES[key]).join("; ") : undefined;
       return {
         ...base,
-        inputs,
+        inputs: {},
+        secretInputs: [],
         kind: step.kind,
         statements: step.statements.map((statement) => ({ database: step.database, sql: statement.sql })),
         ...(skip ? { skip } : {}),
