@@ -77,7 +77,7 @@ describe.skipIf(unavailable !== undefined).each(STACKS)(
     }, 240_000);
 
     afterAll(async () => {
-      await provider?.server.stop();
+      await provider?.stop();
       await plan?.server.stop();
       if (plan) rmSync(plan.dir, { recursive: true, force: true });
     });
@@ -135,7 +135,7 @@ describe.skipIf(unavailable !== undefined)(
     }, 240_000);
 
     afterAll(async () => {
-      await provider?.server.stop();
+      await provider?.stop();
     });
 
     test("provider-check applies and refreshes every resource", () => {
