@@ -13,6 +13,11 @@ export default tseslint.config(
       "@pulumi/no-output-instance-in-template-literal": "error",
       // Dynamic providers and tool mains implement promise-returning interfaces, awaiting or not.
       "@typescript-eslint/require-await": "off",
+      // `const { secret: _secret, ...rest } = x` drops a field on purpose.
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -31,6 +36,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-unsafe-return": "off",
       "@typescript-eslint/restrict-template-expressions": "off",
+      "@typescript-eslint/unbound-method": "off",
     },
   },
 );

@@ -62,7 +62,8 @@ export const PROVIDER_DIFFERENCES = {
     "CREATE DATABASE runs on its own (it cannot run in a transaction), guarded with psql's \\if so it runs only when the database is missing",
   "schema-owner":
     "both branches of the provider's create: CREATE SCHEMA IF NOT EXISTS for a missing schema, ALTER SCHEMA … OWNER TO for an existing one",
-  extension: "on a server without the extension (plain PostgreSQL) a NOTICE says so instead of failing",
+  extension:
+    "on a server without the extension (plain PostgreSQL) a NOTICE says so instead of failing, where the provider's CREATE EXTENSION fails (provider-check skips it with the provider's error)",
   "superuser-password":
     "the superuser's password is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
 } as const;

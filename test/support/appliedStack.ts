@@ -9,21 +9,34 @@ import { readStackFile, stackFilePath } from "../../tools/lib/stackFile";
 import { startServer, type TestServer } from "./embeddedServer";
 import { runTool } from "./runTool";
 
-export interface AppliedStack {
+/** A server set up for a stack (by the plan or by the provider) whose login roles have their passwords. */
+export interface LoggedInStack {
   server: TestServer;
   run: ProgramRun;
   /** service → DATABASE_URL, as `pulumi stack output databaseUrls --show-secrets --json` prints it. */
   urls: Record<string, string>;
+  /** How `role` logs in, from its DATABASE_URL pointed at the test server. */
+  login(role: string, database?: string): ClientConfig;
+}
+
+export interface AppliedStack extends LoggedInStack {
   planFile: string;
   /** `psql -X -v ON_ERROR_STOP=1 -f plan.sql`. */
   applyPlan(): Promise<{ code: number; stdout: string; stderr: string }>;
-  /** How `role` logs in, from its DATABASE_URL pointed at the test server. */
-  login(role: string, database?: string): ClientConfig;
 }
 
 export interface StackSource {
   stack?: string;
   configFile?: string;
+}
+
+/** A server the stack's plan was applied to with psql (no passwords set yet). */
+export interface PlannedServer {
+  server: TestServer;
+  /** A temporary folder for the files the setup writes. */
+  dir: string;
+  planFile: string;
+  applyPlan(): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
 /** Starts a server, prints the stack's plan with `npm run plan`, applies it with psql, and sets the passwords. */
@@ -32,10 +45,19 @@ export async function applyStack(
   serverSettings: Record<string, string | number> = {},
   before?: (server: TestServer) => Promise<void>,
 ): Promise<AppliedStack> {
+  const { server, dir, planFile, applyPlan } = await applyPlanOnly(source, serverSettings, before);
+  return { ...(await setPasswords(server, source, dir)), planFile, applyPlan };
+}
+
+/** Starts a server and applies the stack's plan with psql; runs no program in this process. */
+export async function applyPlanOnly(
+  source: StackSource,
+  serverSettings: Record<string, string | number> = {},
+  before?: (server: TestServer) => Promise<void>,
+): Promise<PlannedServer> {
   const server = await startServer(serverSettings);
   const dir = mkdtempSync(path.join(tmpdir(), "fleetdb-plan-"));
-  const args = source.stack ? ["--stack", source.stack] : ["--config-file", source.configFile!];
-  const plan = await runTool("plan", args);
+  const plan = await runTool("plan", stackArgs(source));
   if (plan.code !== 0) throw new Error(`npm run plan failed (${plan.code}):\n${plan.stderr}`);
   const planFile = path.join(dir, "plan.sql");
   writeFileSync(planFile, plan.stdout);
@@ -43,7 +65,19 @@ export async function applyStack(
   const applyPlan = () => server.psql(["-v", "ON_ERROR_STOP=1", "-f", planFile]);
   const applied = await applyPlan();
   if (applied.code !== 0) throw new Error(`psql -f plan.sql failed (${applied.code}):\n${applied.stderr}`);
+  return { server, dir, planFile, applyPlan };
+}
 
+/** The tools' arguments naming this stack. */
+export function stackArgs(source: StackSource): string[] {
+  return source.stack ? ["--stack", source.stack] : ["--config-file", source.configFile!];
+}
+
+/**
+ * Sets every login role's password the way the README says: `npm run passwords` over the stack's databaseUrls.
+ * It runs the program in this process: once per test file (Pulumi's runtime state is global).
+ */
+export async function setPasswords(server: TestServer, source: StackSource, dir: string): Promise<LoggedInStack> {
   const file = readStackFile(source.stack ? stackFilePath(source.stack) : source.configFile!);
   const run = await runProgram({
     config: file.config,
@@ -64,8 +98,6 @@ export async function applyStack(
     server,
     run,
     urls,
-    planFile,
-    applyPlan,
     login(role, database) {
       const url = byRole.get(role);
       if (!url) throw new Error(`no DATABASE_URL logs in as ${role}`);

@@ -1,4 +1,4 @@
-// What "the plan changed nothing" compares: roles, settings, memberships, and every ACL and default ACL, by name.
+// What "the plan changed nothing" compares: roles, settings, memberships, owners, every ACL and default ACL, by name.
 import type { TestServer } from "./embeddedServer";
 
 const CLUSTER = {
@@ -23,13 +23,26 @@ const PER_DATABASE = {
   defaultAcls: `SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS owner, coalesce(n.nspname, '*') AS schema, d.defaclobjtype,
                 ARRAY(SELECT x::text FROM unnest(d.defaclacl) x ORDER BY 1) AS acl
                 FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace ORDER BY 1, 2, 3`,
+  functions: `SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, pg_catalog.pg_get_userbyid(p.proowner) AS owner,
+               ARRAY(SELECT x::text FROM unnest(coalesce(p.proacl, '{}')) x ORDER BY 1) AS acl
+               FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+               WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' ORDER BY 1, 2, 3`,
   extensions: `SELECT extname, extversion FROM pg_catalog.pg_extension ORDER BY 1`,
 };
 
-/** The catalog state a plan may change, across the cluster and in every database that accepts connections. */
-export async function catalogSnapshot(server: TestServer): Promise<Record<string, unknown>> {
+/**
+ * The catalog state a plan may change, across the cluster and in every database that accepts connections.
+ * `passwords: false` leaves the stored verifiers out (two servers never share them).
+ */
+export async function catalogSnapshot(
+  server: TestServer,
+  options: { passwords: boolean } = { passwords: true },
+): Promise<Record<string, unknown>> {
   const snapshot: Record<string, unknown> = {};
-  for (const [name, sql] of Object.entries(CLUSTER)) snapshot[name] = await server.query(sql);
+  for (const [name, sql] of Object.entries(CLUSTER)) {
+    const rows = await server.query(sql);
+    snapshot[name] = options.passwords ? rows : rows.map(({ rolpassword: _password, ...row }) => row);
+  }
   const databases = await server.query<{ datname: string }>(
     "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn ORDER BY 1",
   );
