@@ -104,6 +104,13 @@ export function failureOf(error: unknown): { code: number; lines: string[] } {
     return { code: EXIT.badInput, lines: error.problems.map((problem) => `error: ${problem}`) };
   if (error instanceof PsqlTextError) return { code: EXIT.badInput, lines: [`error: ${error.message}`] };
   if (error instanceof ServerUnreachable) return { code: EXIT.unreachable, lines: [`error: ${error.message}`] };
+  if (error instanceof Error && error.name === "PackTypeError") {
+    // pulumi preview refuses a pack that does not compile: so does the gate.
+    return {
+      code: EXIT.checkFailed,
+      lines: error.message.split("\n").map((line, index) => (index === 0 ? `error: ${line}` : line)),
+    };
+  }
   if (error instanceof Error && error.name === "ProgramError") {
     // The program refused to run (mockRuntime's ProgramError; matched by name so passwords need not load Pulumi).
     const cause = (error as { cause?: unknown }).cause;

@@ -7,6 +7,7 @@ import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { ProgramRun, RegisteredResource } from "./mockRuntime";
+import { compiledPack } from "./compiledPack";
 import { PROJECT_ROOT } from "./projectRoot";
 import type { EnforcementLevel, PolicyConfig, PolicyInfo } from "./policyPackConfig";
 
@@ -44,7 +45,9 @@ export class PolicyPackProcess {
    */
   static async start(packDir = POLICY_PACK_DIR): Promise<PolicyPackProcess> {
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+    // Type-checked once per content (PackTypeError when it does not compile), then run as JavaScript.
+    const entry = compiledPack(packDir);
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", entry], {
       cwd: packDir,
       stdio: ["ignore", "pipe", "pipe"],
     });
