@@ -30,6 +30,12 @@ export const DANGEROUS_PREDEFINED_ROLES = [
   "pg_signal_backend",
 ];
 
+/**
+ * Predefined roles that read every session (query text included) and every setting: only the auditor login
+ * the stack declares (fleetdb:audit.auditor) may hold them.
+ */
+export const MONITORING_PREDEFINED_ROLES = ["pg_monitor", "pg_read_all_stats", "pg_read_all_settings"];
+
 interface Config {
   /** Role names that are deliberate exceptions. */
   allowedRoles: string[];

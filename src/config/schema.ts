@@ -6,6 +6,7 @@ import { parseDuration } from "./durations";
 import { identifierProblem } from "./identifiers";
 import { ALTERNATING_SUFFIXES, alternatingShares, generationOf } from "../loginIdentities";
 import { PROVIDER_MANAGED_SETTINGS, ROLE_SETTING_NAMES, type RoleSettingName } from "../roleSettingNames";
+import { auditReferenceProblems, auditSchema } from "./auditSchema";
 
 /** PostgreSQL majors the Timescale image is built for. */
 export const SUPPORTED_MAJORS = [15, 16, 17, 18] as const;
@@ -206,6 +207,8 @@ const stackConfigShape = z.strictObject({
   passwordRotation: z.string().min(1),
   /** Changing it rotates the superuser's password (unset: the superuser keeps the password it has). */
   superuserPasswordRotation: z.string().min(1).optional(),
+  /** The live audit: an optional auditor login and session match rules (src/config/auditSchema.ts). */
+  audit: auditSchema,
 });
 
 /** The whole `fleetdb:` namespace: each value's type and range, then the references between them. */
@@ -299,6 +302,7 @@ function checkReferences(config: StackConfig, ctx: z.RefinementCtx): void {
     }
   }
 
+  issues.push(...auditReferenceProblems(config));
   for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
 }
 
