@@ -12,3 +12,4 @@ export * from "./roleSettings";
 export * from "./schemaPrivileges";
 export * from "./superuserPassword";
 export * from "./timescaleServer";
+export * from "./auditorLogin";

@@ -8,6 +8,7 @@
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { policyConfig } from "./lib/policyConfig";
 import { TYPES } from "./lib/resourceTypes";
+import { AUDITOR_LOGIN_TYPE } from "./lib/auditorType";
 import { booleanOf, displayName } from "./lib/values";
 
 /** Attributes an app role must not have: the provider input and the SQL keyword. */
@@ -76,13 +77,14 @@ export const noSuperuserAppRoles: ResourceValidationPolicy = {
     if (args.type === TYPES.role) {
       const role = displayName({ name: args.name, props });
       if (config.allowedRoles.includes(role)) return;
+      const auditor = args.urn.includes(`::${AUDITOR_LOGIN_TYPE}$${TYPES.role}::`);
       const kind = booleanOf(props.login) === true ? "login role" : "NOLOGIN role (its members can SET ROLE to it)";
       for (const [input, keyword] of ELEVATED_ATTRIBUTES) {
         if (booleanOf(props[input]) === true)
           report(`${kind} ${role} is ${keyword} (${input}: true): set ${input} to false`);
       }
       const memberships: unknown[] = Array.isArray(props.roles) ? props.roles : [];
-      for (const group of memberships) reportMembership(role, String(group), config, report, "roles");
+      for (const group of memberships) reportMembership(role, String(group), config, report, "roles", auditor);
     } else if (args.type === TYPES.grantRole) {
       const member = String(props.role);
       if (config.allowedRoles.includes(member)) return;
@@ -99,12 +101,17 @@ function reportMembership(
   config: Config,
   report: ReportViolation,
   through: string,
+  auditor = false,
 ): void {
   if (config.superuserRoles.includes(group)) {
     report(`role ${member} is a member of the superuser role ${group} (through ${through}): remove the membership`);
   } else if (DANGEROUS_PREDEFINED_ROLES.includes(group)) {
     report(
       `role ${member} is a member of ${group} (through ${through}), which reaches beyond its database: remove the membership`,
+    );
+  } else if (MONITORING_PREDEFINED_ROLES.includes(group) && !auditor) {
+    report(
+      `role ${member} is a member of ${group} (through ${through}), which shows every session's queries: only the auditor login (fleetdb:audit.auditor) may be`,
     );
   }
 }

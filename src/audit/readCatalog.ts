@@ -62,7 +62,22 @@ export async function readCatalog(connection: ClientConfig, target: CatalogTarge
   return catalog;
 }
 
+/**
+ * Opens one audit connection. A login with CONNECTION LIMIT 1 may find its previous backend still exiting
+ * (53300, too many connections for role): that one error is retried briefly.
+ */
 async function open(connection: ClientConfig, database: string): Promise<Client> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openOnce(connection, database);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "53300" || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function openOnce(connection: ClientConfig, database: string): Promise<Client> {
   const client = new Client({ ...connection, database, application_name: AUDIT_APPLICATION_NAME });
   client.on("error", () => undefined);
   try {
