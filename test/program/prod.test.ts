@@ -510,8 +510,8 @@ describe("settings the provider cannot set, and the superuser's password", () =>
     expect(named(run, TYPES.provider, "admin-provider").dependencies).toContain(superuser!.urn);
   });
 
-  test("prod sets the superuser's marker: its generated password and salt are keyed to it", () => {
-    expect(named(run, TYPES.password, "superuser-password").inputs.keepers).toEqual({ rotation: "2026-11-22" });
-    expect(named(run, TYPES.bytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "2026-11-22" });
+  test("prod does not rotate the superuser yet: the marker waits until the audit shows no service on it (docs/audit.md)", () => {
+    expect(named(run, TYPES.password, "superuser-password").inputs.keepers).toEqual({ rotation: "initial" });
+    expect(named(run, TYPES.bytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "initial" });
   });
 });

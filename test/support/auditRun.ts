@@ -40,14 +40,23 @@ export async function hold(config: ClientConfig, applicationName: string): Promi
   return client;
 }
 
-/** Waits until the server shows exactly `expected` other client backends (closed sessions take a moment to go). */
-export async function settle(server: TestServer, expected: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const [row] = await server.query<{ n: string }>(
-      "SELECT count(*) AS n FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()",
-    );
-    if (Number(row!.n) === expected) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * Waits until the server shows exactly `expected` other client backends (closed sessions take a moment to
+ * go), looking as the superuser, or as `as` once its password has changed.
+ */
+export async function settle(server: TestServer, expected: number, as?: ClientConfig): Promise<void> {
+  const client = new Client(as ?? server.config());
+  await client.connect();
+  try {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { rows } = await client.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()",
+      );
+      if (Number(rows[0]!.n) === expected) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await client.end();
   }
   throw new Error(`the server did not settle at ${expected} other client backends`);
 }
