@@ -1,6 +1,7 @@
 // The optional `fleetdb:audit` key: the auditor login the stack declares, and how to recognise today's sessions.
 import { BlockList, isIP } from "node:net";
 import { z } from "zod";
+import { identifierProblem } from "./identifiers";
 
 /** An IP address or a CIDR block (10.0.0.0/8, ::1/128). */
 export function parseAddressBlock(
@@ -75,7 +76,9 @@ export function auditReferenceProblems(config: {
       });
   }
   const auditor = config.audit.auditor?.name;
-  if (auditor !== undefined && (config.roles[auditor] || config.budget.unmanaged[auditor]))
+  const problem = auditor === undefined ? undefined : identifierProblem(auditor);
+  if (problem) problems.push({ path: ["audit", "auditor", "name"], message: `invalid name "${auditor}": ${problem}` });
+  else if (auditor !== undefined && (config.roles[auditor] || config.budget.unmanaged[auditor]))
     problems.push({
       path: ["audit", "auditor", "name"],
       message: `"${auditor}" is already a role or consumer of this stack`,
