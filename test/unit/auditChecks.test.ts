@@ -1,9 +1,11 @@
 // The audit's checks over a small declared model and live catalog: one change per case, the exact findings.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { computeBudget } from "../../policies/lib/connectionBudget";
 import { audit } from "../../src/audit/audit";
 import { declaredModel, type DeclaredResource } from "../../src/audit/declared";
-import { downgrade, fails, finding, type Finding } from "../../src/audit/findings";
+import { downgrade, fails, finding, KINDS, type Finding } from "../../src/audit/findings";
 import type { AclEntry, LiveCatalog } from "../../src/audit/liveCatalog";
 import { normalizeSetting } from "../../src/audit/settingChecks";
 
@@ -457,4 +459,13 @@ test.each([
   ["work_mem", "64MB", "64MB"],
 ])("setting %s = %s compares as %s", (setting, value, normalized) => {
   expect(normalizeSetting(setting, value)).toBe(normalized);
+});
+
+test("docs/audit.md's table of kinds lists every kind with its default severity", () => {
+  const text = readFileSync(path.join(__dirname, "..", "..", "docs", "audit.md"), "utf8");
+  const rows = [...text.matchAll(/^\| `([a-z-]+)` +\| (error|warning|info) +\|/gm)].map(([, kind, severity]) => [
+    kind,
+    severity,
+  ]);
+  expect(rows).toEqual(Object.entries(KINDS).map(([kind, { severity }]) => [kind, severity]));
 });
