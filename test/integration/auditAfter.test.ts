@@ -96,6 +96,32 @@ describe("after the cutover", () => {
     expect(code).toBe(0);
   });
 
+  test("the text report says IN SYNC, with every cutover row done and live slots beside the budget", async () => {
+    const result = await runTool("audit", asAuditor());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/│ gateway +│ gateway_app +│ done +│ gateway_app ×1 +│/);
+    expect(result.stdout).toMatch(/│ tracksolid_owner +│ role +│ +30 │ +3 │ CONNECTION LIMIT +│/);
+    expect(result.stdout).toContain("NOT CHECKED (1): these are not clean, they were not run");
+    expect(result.stdout).toMatch(
+      /\nIN SYNC: the live server matches the stack \(audited as fleetdb_auditor in postgres, tracksolid_db, fleet_platform\)\n$/,
+    );
+  });
+
+  test("an undeclared login is a warning: exit 0, and 1 with --fail-on warning", async () => {
+    await stack.server.query("CREATE ROLE report_bot LOGIN CONNECTION LIMIT 1");
+    try {
+      const lenient = await auditJson(asAuditor());
+      expect([lenient.code, summary(lenient.json.findings, "warning")]).toEqual([
+        0,
+        ["undeclared-role role report_bot"],
+      ]);
+      const strict = await auditJson([...asAuditor(), "--fail-on", "warning"]);
+      expect(strict.code).toBe(1);
+    } finally {
+      await stack.server.query("DROP ROLE report_bot");
+    }
+  });
+
   test("one service cut back to postgres: exactly that one shows, and the audit fails", async () => {
     await services.get("gateway")!.end();
     const back = await hold(stack.server.config("fleet_platform"), "gateway");
