@@ -4,7 +4,7 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { RoleConfig } from "../src/config/schema";
 import type { RoleLayout } from "../src/loginIdentities";
-import { NO_ELEVATED_ATTRIBUTES } from "../src/roleAttributes";
+import { NO_ELEVATED_ATTRIBUTES } from "../policies/core/roleAttributes";
 import { generatedPassword } from "./generatedPassword";
 
 export interface AppRoleArgs {

@@ -1,9 +1,9 @@
 // The optional login `npm run audit` runs as on a schedule: NOSUPERUSER, pg_monitor, a small CONNECTION LIMIT.
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import { AUDITOR_LOGIN_TYPE } from "../policies/lib/auditorType";
+import { AUDITOR_LOGIN_TYPE } from "../policies/core/auditorType";
 import type { AuditConfig } from "../src/config/auditSchema";
-import { NO_ELEVATED_ATTRIBUTES } from "../src/roleAttributes";
+import { NO_ELEVATED_ATTRIBUTES } from "../policies/core/roleAttributes";
 import { generatedPassword } from "./generatedPassword";
 
 export { AUDITOR_LOGIN_TYPE };

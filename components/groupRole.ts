@@ -1,7 +1,7 @@
 // A NOLOGIN capability group: holds grants (read / readwrite) or owns a database's schemas (owner).
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import { NO_ELEVATED_ATTRIBUTES } from "../src/roleAttributes";
+import { NO_ELEVATED_ATTRIBUTES } from "../policies/core/roleAttributes";
 
 export interface GroupRoleArgs {
   /** The provider every postgresql resource is passed explicitly. */

@@ -2,7 +2,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServerConfig } from "../src/config/schema";
-import { POSTGRES_PORT } from "../policies/lib/budgetFromResources";
+import { POSTGRES_PORT } from "../policies/core/budgetFromResources";
 import { pgdataPath, serverCommand } from "../src/serverCommand";
 
 export interface TimescaleServerArgs {

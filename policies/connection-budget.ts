@@ -6,10 +6,10 @@
 // limit makes the sum unbounded on its own. The sum is computed from the declared resources; only the
 // unmanaged consumers come from the program, as the stack output `unmanagedConnections`.
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
-import { budgetFromResources } from "./lib/budgetFromResources";
-import { budgetTable } from "./lib/budgetTable";
-import { computeBudget } from "./lib/connectionBudget";
-import { policyConfig } from "./lib/policyConfig";
+import { budgetFromResources } from "./core/budgetFromResources";
+import { budgetTable } from "./core/budgetTable";
+import { computeBudget } from "./core/connectionBudget";
+import { policyConfig } from "./core/policyConfig";
 
 interface Config {
   /** The highest max_connections the server may run with; stands in for an undeclared one. */

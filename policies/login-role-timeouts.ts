@@ -4,9 +4,9 @@
 // slot and a CPU. Declaring both per role makes the choice visible in review; 0 is a declared choice
 // ("no per-role value") for roles whose work legitimately runs long, such as a TimescaleDB job owner.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { resourceOfType } from "./lib/resourceOfType";
-import { TYPES } from "./lib/resourceTypes";
-import { booleanOf, displayName, numberOf } from "./lib/values";
+import { resourceOfType } from "./core/resourceOfType";
+import { TYPES } from "./core/resourceTypes";
+import { booleanOf, displayName, numberOf } from "./core/values";
 
 const REQUIRED: [input: string, setting: string][] = [
   ["statementTimeout", "statement_timeout"],

@@ -5,12 +5,12 @@
 // host networking shares the host's interfaces, so that is public too. The rule keys on the container
 // port 5432 and the configured host ports, never on the image (its id is unknown at preview).
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { POSTGRES_PORT } from "./lib/budgetFromResources";
-import { isLoopback } from "./lib/addresses";
-import { policyConfig } from "./lib/policyConfig";
-import { resourceOfType } from "./lib/resourceOfType";
-import { TYPES } from "./lib/resourceTypes";
-import { booleanOf, numberOf } from "./lib/values";
+import { POSTGRES_PORT } from "./core/budgetFromResources";
+import { isLoopback } from "./core/addresses";
+import { policyConfig } from "./core/policyConfig";
+import { resourceOfType } from "./core/resourceOfType";
+import { TYPES } from "./core/resourceTypes";
+import { booleanOf, numberOf } from "./core/values";
 
 interface Config {
   /** Host ports that carry PostgreSQL whatever the container port (5433 by default). */

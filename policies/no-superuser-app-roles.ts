@@ -6,19 +6,11 @@
 // works in (server files and programs, every table, other sessions). A NOLOGIN role counts too: its
 // members can SET ROLE to it.
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
-import { policyConfig } from "./lib/policyConfig";
-import { TYPES } from "./lib/resourceTypes";
-import { AUDITOR_LOGIN_TYPE } from "./lib/auditorType";
-import { booleanOf, displayName } from "./lib/values";
-
-/** Attributes an app role must not have: the provider input and the SQL keyword. */
-const ELEVATED_ATTRIBUTES: [input: string, keyword: string][] = [
-  ["superuser", "SUPERUSER"],
-  ["replication", "REPLICATION"],
-  ["bypassRowLevelSecurity", "BYPASSRLS"],
-  ["createRole", "CREATEROLE"],
-  ["createDatabase", "CREATEDB"],
-];
+import { policyConfig } from "./core/policyConfig";
+import { ROLE_ATTRIBUTES } from "./core/roleAttributes";
+import { AUDITOR_LOGIN_TYPE } from "./core/auditorType";
+import { TYPES } from "./core/resourceTypes";
+import { booleanOf, displayName } from "./core/values";
 
 /** Predefined roles that act on the server, its files or every table. */
 export const DANGEROUS_PREDEFINED_ROLES = [
@@ -79,21 +71,40 @@ export const noSuperuserAppRoles: ResourceValidationPolicy = {
       if (config.allowedRoles.includes(role)) return;
       const auditor = args.urn.includes(`::${AUDITOR_LOGIN_TYPE}$${TYPES.role}::`);
       const kind = booleanOf(props.login) === true ? "login role" : "NOLOGIN role (its members can SET ROLE to it)";
-      for (const [input, keyword] of ELEVATED_ATTRIBUTES) {
+      for (const { input, keyword } of ROLE_ATTRIBUTES.filter((attribute) => attribute.elevated)) {
         if (booleanOf(props[input]) === true)
           report(`${kind} ${role} is ${keyword} (${input}: true): set ${input} to false`);
       }
+      const deployer = deployerLogin(args.provider?.props);
+      if (role === deployer) {
+        report(
+          `role ${role} is the deployer's own login (the postgresql provider's username): managing it would make it NOSUPERUSER and lock the deployer out; remove it from the stack`,
+        );
+      }
       const memberships: unknown[] = Array.isArray(props.roles) ? props.roles : [];
-      for (const group of memberships) reportMembership(role, String(group), config, report, "roles", auditor);
+      for (const group of memberships)
+        reportMembership(role, String(group), config, report, "roles", deployer, auditor);
     } else if (args.type === TYPES.grantRole) {
       const member = String(props.role);
       if (config.allowedRoles.includes(member)) return;
-      reportMembership(member, String(props.grantRole), config, report, `GrantRole ${args.name}`);
+      reportMembership(
+        member,
+        String(props.grantRole),
+        config,
+        report,
+        `GrantRole ${args.name}`,
+        deployerLogin(args.provider?.props),
+      );
     } else {
       args.notApplicable(`Policy only applies to resources of type '${TYPES.role}' or '${TYPES.grantRole}'`);
     }
   },
 };
+
+/** The superuser the provider logs in as (its username input; absent, lib/pq takes PGUSER: unknown here). */
+function deployerLogin(props: Record<string, unknown> | undefined): string | undefined {
+  return typeof props?.username === "string" && props.username !== "" ? props.username : undefined;
+}
 
 function reportMembership(
   member: string,
@@ -101,9 +112,14 @@ function reportMembership(
   config: Config,
   report: ReportViolation,
   through: string,
+  deployer: string | undefined,
   auditor = false,
 ): void {
-  if (config.superuserRoles.includes(group)) {
+  if (group === deployer) {
+    report(
+      `role ${member} is a member of ${group}, the deployer's superuser login (through ${through}): remove the membership`,
+    );
+  } else if (config.superuserRoles.includes(group)) {
     report(`role ${member} is a member of the superuser role ${group} (through ${through}): remove the membership`);
   } else if (DANGEROUS_PREDEFINED_ROLES.includes(group)) {
     report(

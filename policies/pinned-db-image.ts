@@ -4,19 +4,9 @@
 // the data directory, or a TimescaleDB version the databases were not updated to. A digest is better
 // still: a tag can be re-pushed.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { resourceOfType } from "./lib/resourceOfType";
-import { TYPES } from "./lib/resourceTypes";
-
-/** Why an image reference is not pinned, or undefined. Digests and version tags pass. */
-export function unpinnedReason(reference: string): string | undefined {
-  if (/@sha256:[0-9a-f]{64}$/.test(reference)) return undefined;
-  const lastSegment = reference.split("/").pop() ?? reference;
-  const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : undefined;
-  if (tag === undefined) return "has no tag, which means latest";
-  if (/latest/.test(tag)) return `uses the moving tag ${tag}`;
-  if (!/\d+\.\d+/.test(tag)) return `uses the tag ${tag}, which names no version`;
-  return undefined;
-}
+import { unpinnedReason } from "./core/imageReference";
+import { resourceOfType } from "./core/resourceOfType";
+import { TYPES } from "./core/resourceTypes";
 
 export const pinnedDbImage: ResourceValidationPolicy = {
   name: "pinned-db-image",

@@ -1,6 +1,8 @@
 // The fleetdb-guardrails policies, gathered for the pack (index.ts) and for tests and the offline gate.
 import type { Policies } from "@pulumi/policy";
+import { adminReservedSlots } from "./admin-reserved-slots";
 import { connectionBudget } from "./connection-budget";
+import { containedExtensions } from "./contained-extensions";
 import { loginRoleTimeouts } from "./login-role-timeouts";
 import { noPublicDbPort } from "./no-public-db-port";
 import { noSuperuserAppRoles } from "./no-superuser-app-roles";
@@ -16,4 +18,6 @@ export const policies: Policies = [
   pinnedDbImage,
   loginRoleTimeouts,
   providerTls,
+  adminReservedSlots,
+  containedExtensions,
 ];

@@ -3,8 +3,8 @@
 // Why: the deployer logs in as the superuser; without TLS its password and every statement cross the
 // network in clear text. On loopback (an SSH tunnel, or the docker host itself) the tunnel encrypts.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { isLoopback } from "./lib/addresses";
-import { TYPES } from "./lib/resourceTypes";
+import { isLoopback } from "./core/addresses";
+import { TYPES } from "./core/resourceTypes";
 
 /** sslmode values that encrypt (lib/pq: an unset sslmode means require). */
 const ENCRYPTING = new Set(["require", "verify-ca", "verify-full"]);

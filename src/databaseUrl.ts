@@ -1,5 +1,7 @@
-// DATABASE_URL for a service: every part percent-encoded, so any password survives the round trip.
+// DATABASE_URL for a service: every part percent-encoded, so any password survives the round trip,
+// and a host or name that would change the URL's shape (a `/`, `?`, `#`, `@`, `:`) is refused.
 import { isIP } from "node:net";
+import { hostProblem } from "./config/hosts";
 
 export interface DatabaseUrlParts {
   username: string;
@@ -11,12 +13,45 @@ export interface DatabaseUrlParts {
   applicationName: string;
 }
 
-/** A postgresql:// URL: user and password percent-encoded (RFC 3986), then host:port/database and application_name; IPv6 hosts in brackets. */
+/** A URL that cannot be built as asked: a part would have changed its shape. */
+export class DatabaseUrlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DatabaseUrlError";
+  }
+}
+
+/** A postgresql:// URL: user and password percent-encoded (RFC 3986), host:port/database, then application_name. */
 export function databaseUrl(parts: DatabaseUrlParts): string {
   const host = isIP(parts.host) === 6 ? `[${parts.host}]` : parts.host;
+  const problem = hostProblem(host);
+  if (problem) throw new DatabaseUrlError(`host ${JSON.stringify(parts.host)}: ${problem}`);
+  if (!Number.isInteger(parts.port) || parts.port < 1 || parts.port > 65535) {
+    throw new DatabaseUrlError(`port ${parts.port}: expected 1-65535`);
+  }
   const query = new URLSearchParams({ application_name: parts.applicationName });
-  return (
+  const url =
     `postgresql://${encodeURIComponent(parts.username)}:${encodeURIComponent(parts.password)}` +
-    `@${host}:${parts.port}/${encodeURIComponent(parts.database)}?${query.toString()}`
-  );
+    `@${host}:${parts.port}/${encodeURIComponent(parts.database)}?${query.toString()}`;
+  // What a client reads back must be exactly the parts: anything else means a part changed the shape.
+  const parsed = new URL(url);
+  const readBack = {
+    username: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    host: parsed.hostname,
+    port: Number(parsed.port),
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+    applicationName: parsed.searchParams.get("application_name"),
+    params: [...parsed.searchParams.keys()].join(","),
+    hash: parsed.hash,
+  };
+  const expected = { ...parts, host, params: "application_name", hash: "" };
+  for (const key of Object.keys(readBack) as (keyof typeof readBack)[]) {
+    if (readBack[key] !== (expected as Record<string, unknown>)[key]) {
+      throw new DatabaseUrlError(
+        `the URL for ${parts.username}@${parts.host} would not read back as built (${key} changes)`,
+      );
+    }
+  }
+  return url;
 }

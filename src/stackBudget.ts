@@ -1,5 +1,5 @@
 // The connection budget as the stack's config declares it (the policy pack recomputes it from resources).
-import { computeBudget, type ConnectionBudget } from "../policies/lib/connectionBudget";
+import { computeBudget, type ConnectionBudget } from "../policies/core/connectionBudget";
 import type { StackConfig } from "./config/schema";
 import { roleLayout } from "./loginIdentities";
 import { providerOtherDatabases } from "./privilegeMatrix";

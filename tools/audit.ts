@@ -1,13 +1,22 @@
 // npm run audit: a read-only comparison of the live server with the stack, finding by finding, with the cutover table.
-import { Command, Option } from "commander";
+import { Option } from "commander";
 import { audit } from "../src/audit/audit";
 import { declaredModel } from "../src/audit/declared";
 import { downgrade, fails, KINDS, type Kind } from "../src/audit/findings";
 import { CatalogUnreachable, readCatalog } from "../src/audit/readCatalog";
 import { renderReport } from "../src/audit/report";
-import { BadInput, EXIT, loadStack, runTool, withStackOptions, type StackOptions } from "./lib/cli";
+import {
+  BadInput,
+  EXIT,
+  loadStack,
+  runTool,
+  ServerUnreachable,
+  toolCommand,
+  withStackOptions,
+  type StackOptions,
+} from "./lib/cli";
 import { runProgram } from "./lib/mockRuntime";
-import { connectionFromUrl } from "./lib/postgresUrl";
+import { serverTarget } from "./lib/serverConnection";
 
 interface AuditOptions extends StackOptions {
   url?: string;
@@ -20,11 +29,11 @@ export const DOWNGRADABLE: readonly Kind[] = ["superuser-session", "service-cuto
 
 async function main(argv: string[]): Promise<number> {
   const program = withStackOptions(
-    new Command("audit")
-      .description(
-        "Compare the live server with the stack, read-only: one connection at a time (application_name=fleetdb-audit), " +
-          "each in a READ ONLY transaction that is rolled back. Visits postgres and each declared database.",
-      )
+    toolCommand(
+      "audit",
+      "Compare the live server with the stack, read-only: one connection at a time (application_name=fleetdb-audit), " +
+        "each in a READ ONLY transaction that is rolled back. Visits postgres and each declared database.",
+    )
       .addOption(
         new Option(
           "--url <postgres-url>",
@@ -51,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   const options = program.opts<AuditOptions>();
   if (!options.url) throw new BadInput(["give --url <postgres-url> (the server to audit)"]);
   const downgraded = parseDowngrade(options.downgrade);
-  const connection = connectionFromUrl("--url", options.url);
+  const { config: connection, display } = serverTarget(options.url, "--url");
   const { stack, file, config } = loadStack(options);
 
   const run = await runProgram({ config: file.config, secretKeys: file.secretKeys, stack, preview: false });
@@ -75,10 +84,7 @@ async function main(argv: string[]): Promise<number> {
     live = await readCatalog(connection, { maintenanceDatabase, databases });
   } catch (error) {
     if (error instanceof CatalogUnreachable)
-      // TODO(exit-3): throw ServerUnreachable (exit 3) once tools/lib/cli.ts has it.
-      throw new BadInput([
-        `cannot reach or log in to ${connection.host}:${connection.port} as ${connection.user}: ${redact(error.message, connection.password)}`,
-      ]);
+      throw new ServerUnreachable(`cannot connect to ${display}: ${redact(error.message, connection.password)}`);
     throw error;
   }
   const report = audit(model, live);

@@ -1,9 +1,9 @@
 // npm run gate: the policy pack over the stack's program, offline (no Pulumi CLI, no cloud credentials, no database).
 import * as path from "node:path";
-import { Command, Option } from "commander";
-import { budgetFromResources } from "../policies/lib/budgetFromResources";
-import { computeBudget } from "../policies/lib/connectionBudget";
-import { BadInput, EXIT, loadStack, runTool, withStackOptions, type StackOptions } from "./lib/cli";
+import { Option } from "commander";
+import { budgetFromResources } from "../policies/core/budgetFromResources";
+import { computeBudget } from "../policies/core/connectionBudget";
+import { BadInput, EXIT, loadStack, runTool, toolCommand, withStackOptions, type StackOptions } from "./lib/cli";
 import { renderJson, renderText } from "./lib/gateReport";
 import { runProgram } from "./lib/mockRuntime";
 import { PolicyConfigError } from "./lib/policyPackConfig";
@@ -16,17 +16,16 @@ interface GateOptions extends StackOptions {
 
 async function main(argv: string[]): Promise<number> {
   const program = withStackOptions(
-    new Command("gate")
-      .description(
-        "Validate the stack's config, run index.ts under Pulumi's mock runtime (as a preview), and apply the policy pack in policies/ " +
-          "with the engine's semantics: the verdict `pulumi preview --policy-pack policies` gives, without the CLI, credentials or a database.",
-      )
-      .addOption(
-        new Option(
-          "-p, --policy-config <file>",
-          "policy pack config, in the format of `pulumi preview --policy-pack-config`",
-        ),
+    toolCommand(
+      "gate",
+      "Validate the stack's config, run index.ts under Pulumi's mock runtime (as a preview), and apply the policy pack in policies/ " +
+        "with the engine's semantics: the verdict `pulumi preview --policy-pack policies` gives, without the CLI, credentials or a database.",
+    ).addOption(
+      new Option(
+        "-p, --policy-config <file>",
+        "policy pack config, in the format of `pulumi preview --policy-pack-config`",
       ),
+    ),
   );
   program.parse(argv);
   const options = program.opts<GateOptions>();
@@ -45,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof PolicyConfigError) throw new BadInput(error.problems);
     throw error;
   }
+  for (const warning of verdict.configWarnings) process.stderr.write(`warning: ${warning}\n`);
   const ceiling = Number(verdict.config.get("connection-budget")?.properties.maxConnectionsCeiling ?? 100);
   const budget = computeBudget(budgetFromResources(stackView(run), ceiling).input);
   const report = {
@@ -59,4 +59,4 @@ async function main(argv: string[]): Promise<number> {
   return verdict.failed ? EXIT.checkFailed : EXIT.clean;
 }
 
-runTool(() => main(process.argv));
+if (require.main === module) runTool(() => main(process.argv));

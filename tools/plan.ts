@@ -1,13 +1,12 @@
 // npm run plan: the SQL the stack's postgresql resources mean, as a psql script; --validate runs it rolled back.
 import { writeFileSync } from "node:fs";
-import { Command, Option } from "commander";
-import type { ClientConfig } from "pg";
-import { parse as parseConnectionString } from "pg-connection-string";
+import { Option } from "commander";
 import { DIFFERENCES } from "../src/sql/plan";
 import { planFromResources } from "../src/sql/planFromResources";
 import { psqlScript } from "../src/sql/psqlScript";
-import { BadInput, EXIT, loadStack, runTool, withStackOptions, type StackOptions } from "./lib/cli";
+import { EXIT, loadStack, runTool, toolCommand, withStackOptions, type StackOptions } from "./lib/cli";
 import { runProgram } from "./lib/mockRuntime";
+import { serverTarget } from "./lib/serverConnection";
 import { validatePlan, type ValidationReport } from "./lib/validatePlan";
 
 interface PlanOptions extends StackOptions {
@@ -17,11 +16,11 @@ interface PlanOptions extends StackOptions {
 
 async function main(argv: string[]): Promise<number> {
   const program = withStackOptions(
-    new Command("plan")
-      .description(
-        "Print the SQL the stack's declared postgresql resources mean, in the order a fresh `pulumi up` runs them, as a psql script " +
-          "(passwords never appear). With --validate, run it against a live server inside transactions that are always rolled back.",
-      )
+    toolCommand(
+      "plan",
+      "Print the SQL the stack's declared postgresql resources mean, in the order a fresh `pulumi up` runs them, as a psql script " +
+        "(passwords never appear). With --validate, run it against a live server inside transactions that are always rolled back.",
+    )
       .addOption(
         new Option(
           "--validate <postgres-url>",
@@ -38,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
   program.parse(argv);
   const options = program.opts<PlanOptions>();
   const { stack, file } = loadStack(options);
+  // A bad URL is bad input before anything runs.
+  const target = options.validate !== undefined ? serverTarget(options.validate, "--validate") : undefined;
   const run = await runProgram({ config: file.config, secretKeys: file.secretKeys, stack, preview: true });
   const plan = planFromResources(run.resources);
 
@@ -55,21 +56,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.clean;
   }
 
-  let connection;
-  try {
-    const parsed = parseConnectionString(options.validate);
-    connection = {
-      host: parsed.host ?? undefined,
-      port: parsed.port ? Number(parsed.port) : undefined,
-      user: parsed.user,
-      password: parsed.password ?? process.env.PGPASSWORD,
-      // The URL's sslmode (pg-connection-string reads it the way node-postgres does).
-      ssl: parsed.ssl as ClientConfig["ssl"],
-    };
-  } catch (error) {
-    throw new BadInput([`--validate: not a postgres URL (${(error as Error).message})`]);
-  }
-  const report = await validatePlan(plan, { connection });
+  const report = await validatePlan(plan, { connection: target!.config, display: target!.display });
   process.stdout.write(options.json ? `${JSON.stringify(summary(report), null, 2)}\n` : describe(report));
   return report.failure ? EXIT.checkFailed : EXIT.clean;
 }
@@ -112,4 +99,4 @@ function describe(report: ValidationReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-runTool(() => main(process.argv));
+if (require.main === module) runTool(() => main(process.argv));

@@ -1,5 +1,5 @@
 // The declared side of the audit, read from the resources the program registers (as the SQL plan is): no second model.
-import type { ConnectionBudget } from "../../policies/lib/connectionBudget";
+import type { ConnectionBudget } from "../../policies/core/connectionBudget";
 import type { MatchRule } from "../config/auditSchema";
 import { PUBLIC_ROLE } from "../privilegeMatrix";
 

@@ -1,7 +1,7 @@
 // The audit as text: findings grouped by severity, the cutover table, live slots beside the budget, what was skipped.
 import Table from "cli-table3";
-import { budgetBar } from "../../policies/lib/budgetTable";
-import type { ConnectionBudget } from "../../policies/lib/connectionBudget";
+import { budgetBar } from "../../policies/core/budgetTable";
+import type { ConnectionBudget } from "../../policies/core/connectionBudget";
 import type { AuditReport } from "./audit";
 import type { Finding, Severity } from "./findings";
 

@@ -3,8 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, namespaceValues, parseStackConfig } from "./load";
 import type { StackConfig } from "./schema";
 
-/** Keys whose values are secrets: validated, never echoed, handed on only as secret Outputs. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(["superuserPassword"]);
+export { SECRET_KEYS } from "./load";
 
 export interface LoadedConfig {
   config: StackConfig;
@@ -12,9 +11,13 @@ export interface LoadedConfig {
   superuserPassword: pulumi.Output<string> | undefined;
 }
 
+/** The SDK's own record of which config keys arrived as secrets (exported by its runtime, not typed). */
+const isConfigSecret = (key: string): boolean =>
+  (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret(key);
+
 /** Validates every `fleetdb:` key; throws ConfigError (naming each bad key) before the program declares anything. */
 export function loadStackConfig(): LoadedConfig {
-  const config = parseStackConfig(namespaceValues(pulumi.runtime.allConfig(), SECRET_KEYS), SECRET_KEYS);
+  const config = parseStackConfig(namespaceValues(pulumi.runtime.allConfig(), isConfigSecret));
   const secrets = new pulumi.Config(CONFIG_NAMESPACE);
   return { config, superuserPassword: secrets.getSecret("superuserPassword") };
 }

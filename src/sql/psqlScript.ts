@@ -1,22 +1,28 @@
 // Renders a plan as a psql script: \connect where the database changes, one transaction per resource.
-import { escapeIdentifier, escapeLiteral } from "pg";
+import { escapeLiteral } from "pg";
 import { DIFFERENCES, type Difference, type Plan, type PlanStatement } from "./plan";
+import { PsqlWriter } from "./psqlWriter";
 
 /** psql variables take [A-Za-z0-9_]; database names may hold anything. */
 function variableFor(database: string): string {
   return `create_${Buffer.from(database).toString("hex")}`;
 }
 
-function renderStatement(statement: PlanStatement): string {
-  if (!statement.createsDatabase) return `${statement.sql};`;
+function writeStatement(script: PsqlWriter, statement: PlanStatement): void {
+  if (!statement.createsDatabase) {
+    script.sql(`${statement.sql};`);
+    return;
+  }
   const variable = variableFor(statement.createsDatabase);
-  return [
-    "-- CREATE DATABASE cannot run in a transaction block: it runs on its own, only when the database is missing.",
-    `SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = ${escapeLiteral(statement.createsDatabase)}) AS ${variable} \\gset`,
-    `\\if :${variable}`,
-    `${statement.sql};`,
-    "\\endif",
-  ].join("\n");
+  script
+    .comment(
+      "CREATE DATABASE cannot run in a transaction block: it runs on its own, only when the database is missing.",
+    )
+    .sqlWithMeta(
+      `SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = ${escapeLiteral(statement.createsDatabase)}) AS ${variable}`,
+      "gset",
+    )
+    .conditional(variable, (body) => body.sql(`${statement.sql};`));
 }
 
 /**
@@ -25,34 +31,31 @@ function renderStatement(statement: PlanStatement): string {
  */
 export function psqlScript(plan: Plan, header: string[] = []): string {
   const used = [...new Set(plan.steps.flatMap((step) => step.differences))] as Difference[];
-  const lines = [
-    ...header.map((line) => `-- ${line}`),
-    "-- Run: psql -X -v ON_ERROR_STOP=1 -f plan.sql (as the superuser the provider logs in as).",
-    ...(used.length > 0
-      ? ["-- Where this plan differs from the provider's statements (marked [key] per resource):"]
-      : []),
-    ...used.map((key) => `--   [${key}] ${DIFFERENCES[key]}`),
-    "\\set ON_ERROR_STOP on",
-    `\\connect ${escapeIdentifier(plan.providerDatabase)}`,
-  ];
+  const script = new PsqlWriter();
+  for (const line of header) script.comment(line);
+  script.comment("Run: psql -X -v ON_ERROR_STOP=1 -f plan.sql (as the superuser the provider logs in as).");
+  if (used.length > 0)
+    script.comment("Where this plan differs from the provider's statements (marked [key] per resource):");
+  for (const key of used) script.comment(`  [${key}] ${DIFFERENCES[key]}`);
+  script.meta("set", "ON_ERROR_STOP", "on").connect(plan.providerDatabase);
   let current = plan.providerDatabase;
-  if (plan.steps.length === 0) lines.push("-- Nothing to do: the stack declares no postgresql resources.");
+  if (plan.steps.length === 0) script.comment("Nothing to do: the stack declares no postgresql resources.");
   for (const step of plan.steps) {
-    lines.push("");
+    script.blank();
     if (step.database !== current) {
-      lines.push(`\\connect ${escapeIdentifier(step.database)}`);
+      script.connect(step.database);
       current = step.database;
     }
     const what = step.kind ? `${step.type} (fleetdb ${step.kind})` : step.type;
-    lines.push(`-- ${what} ${step.name}${step.differences.length > 0 ? ` [${step.differences.join("] [")}]` : ""}`);
+    script.comment(`${what} ${step.name}${step.differences.length > 0 ? ` [${step.differences.join("] [")}]` : ""}`);
     if (step.statements.length === 0) {
-      lines.push("-- (nothing to run here)");
+      script.comment("(nothing to run here)");
       continue;
     }
     const transactional = step.statements.every((statement) => statement.transactional);
-    if (transactional) lines.push("BEGIN;");
-    for (const statement of step.statements) lines.push(renderStatement(statement));
-    if (transactional) lines.push("COMMIT;");
+    if (transactional) script.sql("BEGIN;");
+    for (const statement of step.statements) writeStatement(script, statement);
+    if (transactional) script.sql("COMMIT;");
   }
-  return `${lines.join("\n")}\n`;
+  return script.toString();
 }

@@ -1,18 +1,8 @@
 // postgresql.Role → SQL, as the provider's resourcePostgreSQLRoleCreate runs it (every attribute spelled out).
 import { escapeIdentifier, escapeLiteral } from "pg";
+import { ROLE_ATTRIBUTES } from "../../policies/core/roleAttributes";
 import { doBlock } from "./guards";
 import { statement, type Difference, type PlanResource, type PlanStatement } from "./plan";
-
-/** The attributes in the provider's order, with their defaults. */
-const ATTRIBUTES: [input: string, keyword: string, fallback: boolean][] = [
-  ["superuser", "SUPERUSER", false],
-  ["createDatabase", "CREATEDB", false],
-  ["createRole", "CREATEROLE", false],
-  ["inherit", "INHERIT", true],
-  ["login", "LOGIN", false],
-  ["bypassRowLevelSecurity", "BYPASSRLS", false],
-  ["replication", "REPLICATION", false],
-];
 
 export function roleName(resource: PlanResource): string {
   return String(resource.inputs.name ?? resource.name);
@@ -28,7 +18,7 @@ function options(inputs: Record<string, unknown>): string {
     `VALID UNTIL ${escapeLiteral(validUntil)}`,
     `CONNECTION LIMIT ${Number(inputs.connectionLimit ?? -1)}`,
   ];
-  for (const [input, keyword, fallback] of ATTRIBUTES)
+  for (const { input, keyword, fallback } of ROLE_ATTRIBUTES)
     parts.push(`${(inputs[input] ?? fallback) === true ? "" : "NO"}${keyword}`);
   return parts.join(" ");
 }

@@ -6,8 +6,7 @@ import { auditJson, hold, prodConfigWith, settle, summary } from "../support/aud
 import { freePort, startServer, type TestServer } from "../support/embeddedServer";
 import { runTool } from "../support/runTool";
 
-// TODO(exit-3): 3 once tools/lib/cli.ts maps ServerUnreachable.
-const UNREACHABLE_EXIT = 2;
+const UNREACHABLE_EXIT = 3;
 
 let server: TestServer;
 let config: string;
@@ -192,25 +191,25 @@ describe("bad input: one line, the right exit code, no stack trace, no password"
       "an unreachable server",
       async () => `postgres://postgres:unreach-pw@127.0.0.1:${await freePort()}/postgres`,
       UNREACHABLE_EXIT,
-      /^error: cannot reach or log in to 127\.0\.0\.1:\d+ as postgres: connect ECONNREFUSED 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/,
+      /^error: cannot connect to postgres@127\.0\.0\.1:\d+\/postgres: connect ECONNREFUSED 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/,
     ],
     [
       "a wrong password",
       async () => `postgres://postgres:wrong-pw-123@127.0.0.1:${server.port}/postgres`,
       UNREACHABLE_EXIT,
-      /^error: cannot reach or log in to 127\.0\.0\.1:\d+ as postgres: password authentication failed for user "postgres" \(28P01\)\n$/,
+      /^error: cannot connect to postgres@127\.0\.0\.1:\d+\/postgres: password authentication failed for user "postgres" \(28P01\)\n$/,
     ],
     [
       "not a URL",
       async () => "host=127.0.0.1 password=kv-secret",
       2,
-      /^error: --url: not a postgres URL \(expected postgres:\/\/user\[:password\]@host\[:port\]\[\/database\]\)\n$/,
+      /^error: --url: expected a postgres:\/\/ or postgresql:\/\/ URL\n$/,
     ],
     [
       "a broken URL",
       async () => "postgres://postgres:broken-secret@[::1/postgres",
       2,
-      /^error: --url: not a postgres URL \(Invalid URL\)\n$/,
+      /^error: --url: not a usable postgres URL \(.*\)\n$/,
     ],
   ])("%s", async (_name, url, code, message) => {
     const target = await url();

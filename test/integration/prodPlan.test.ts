@@ -1,8 +1,10 @@
 // The prod plan on a real PostgreSQL 16: the brief's privilege matrix, settings, attributes, and a harmless re-run.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Client } from "pg";
 import { applyStack, type AppliedStack } from "../support/appliedStack";
 import { catalogSnapshot } from "../support/catalogSnapshot";
+import { foreignMetaCommands } from "../support/psqlLines";
 
 let stack: AppliedStack;
 const LOGIN_ROLES = ["tracksolid_owner", "dashboard_app", "gateway_app", "cron_app"] as const;
@@ -35,6 +37,12 @@ beforeAll(async () => {
     );
   }
 }, 240_000);
+
+test("the applied plan holds only the meta-commands fleetdb writes", () => {
+  const script = readFileSync(stack.planFile, "utf8");
+  expect(foreignMetaCommands(script)).toEqual([]);
+  expect(script).toContain("\\connect '\"tracksolid_db\"'\n");
+});
 
 afterAll(async () => {
   await stack?.server.stop();

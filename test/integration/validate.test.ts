@@ -113,10 +113,19 @@ describe("on a server that has the databases", () => {
   });
 });
 
+test("a wrong password is 'could not log in' (exit 3), one line, the password not echoed", async () => {
+  const url = `postgres://postgres:wrong-secretpw@127.0.0.1:${server.port}/postgres`;
+  const result = await runTool("plan", ["--stack", "prod", "--validate", url]);
+  expect(result.code).toBe(3);
+  expect(result.stderr).toBe(
+    `error: cannot connect to postgres@127.0.0.1:${server.port}/postgres (database postgres): password authentication failed for user "postgres" (28P01)\n`,
+  );
+});
+
 test("a URL that is not one is bad input", async () => {
   const result = await runTool("plan", ["--stack", "prod", "--validate", "postgres://[::1"]);
   expect(result.code).toBe(2);
-  expect(result.stderr).toMatch(/^error: --validate: not a postgres URL/);
+  expect(result.stderr).toBe("error: --validate: not a usable postgres URL (Invalid URL)\n");
 });
 
 test("hostile names survive the round trip through pg's quoting and psql", async () => {

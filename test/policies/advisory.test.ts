@@ -1,7 +1,8 @@
 // The advisory policies: a pinned image, declared login-role timeouts, TLS for a provider off loopback.
 import { describe, expect, test } from "vitest";
 import { loginRoleTimeouts } from "../../policies/login-role-timeouts";
-import { pinnedDbImage, unpinnedReason } from "../../policies/pinned-db-image";
+import { unpinnedReason } from "../../policies/core/imageReference";
+import { pinnedDbImage } from "../../policies/pinned-db-image";
 import { providerTls } from "../../policies/provider-tls";
 import { runResourcePolicy, runStackPolicy, UNKNOWN, type TestResource } from "./harness";
 

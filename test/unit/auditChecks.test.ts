@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { computeBudget } from "../../policies/lib/connectionBudget";
+import { computeBudget } from "../../policies/core/connectionBudget";
 import { audit } from "../../src/audit/audit";
 import { declaredModel, type DeclaredResource } from "../../src/audit/declared";
 import { downgrade, fails, finding, KINDS, type Finding } from "../../src/audit/findings";

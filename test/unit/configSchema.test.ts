@@ -169,13 +169,15 @@ const rejections: [string, Change, string[]][] = [
     "an image without a tag",
     (v) => (v.server.image = "timescale/timescaledb"),
     [
-      'fleetdb:server.image: expected an explicit version tag such as timescale/timescaledb:2.17.2-pg16, got "timescale/timescaledb" (no tag means latest)',
+      'fleetdb:server.image: expected an image pinned to a version such as timescale/timescaledb:2.26.0-pg16 (or a digest): "timescale/timescaledb" has no tag, which means latest',
     ],
   ],
   [
     "a moving image tag",
     (v) => (v.server.image = "timescale/timescaledb:latest-pg16"),
-    ['fleetdb:server.image: expected an explicit version tag such as 2.17.2-pg16, got the moving tag "latest-pg16"'],
+    [
+      'fleetdb:server.image: expected an image pinned to a version such as timescale/timescaledb:2.26.0-pg16 (or a digest): "timescale/timescaledb:latest-pg16" uses the moving tag latest-pg16',
+    ],
   ],
   [
     "a bind address that is not an IP",
@@ -208,13 +210,13 @@ const rejections: [string, Change, string[]][] = [
   [
     "a port given as text",
     (v) => (v.server.hostPort = "5433"),
-    ["fleetdb:server.hostPort: expected number, received string"],
+    ['fleetdb:server.hostPort: expected a port from 1 to 65535, got "5433"'],
   ],
-  ["a missing section", (v) => delete v.admin, ["fleetdb:admin: required, expected object"]],
+  ["a missing section", (v) => delete v.admin, ["fleetdb:admin: required: expected a mapping (sslmode at least)"]],
   [
     "an unbounded deployer pool",
     (v) => (v.budget.deployerMaxConnections = 0),
-    ["fleetdb:budget.deployerMaxConnections: Too small: expected number to be >=1"],
+    ["fleetdb:budget.deployerMaxConnections: expected an integer from 1 to 20, got 0"],
   ],
   [
     "a group with a connection limit",
@@ -265,7 +267,7 @@ const rejections: [string, Change, string[]][] = [
   [
     "an empty rotation marker",
     (v) => (v.passwordRotation = ""),
-    ["fleetdb:passwordRotation: Too small: expected string to have >=1 characters"],
+    ["fleetdb:passwordRotation: is empty: expected a marker such as 2026-11-22"],
   ],
   [
     "an IN DATABASE statement_timeout, which would override the provider's role-level value",
@@ -309,7 +311,7 @@ const rejections: [string, Change, string[]][] = [
   [
     "an empty superuser marker",
     (v) => (v.superuserPasswordRotation = ""),
-    ["fleetdb:superuserPasswordRotation: Too small: expected string to have >=1 characters"],
+    ["fleetdb:superuserPasswordRotation: is empty: expected a marker such as 2026-11-22"],
   ],
   [
     "a secret that is not text",

@@ -1,6 +1,6 @@
 // The budget arithmetic shared by the program and the policy pack.
 import { describe, expect, test } from "vitest";
-import { computeBudget, deployerShare, type BudgetInput } from "../../policies/lib/connectionBudget";
+import { computeBudget, deployerShare, type BudgetInput } from "../../policies/core/connectionBudget";
 
 const brief: BudgetInput = {
   maxConnections: 100,

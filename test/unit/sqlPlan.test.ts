@@ -369,12 +369,12 @@ describe("the plan", () => {
       ]),
     ]);
     const script = psqlScript(plan);
-    expect(script).toContain('\\connect "postgres"\n');
+    expect(script).toContain("\\connect '\"postgres\"'\n");
     expect(script).toContain(
       `SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = 'D b') AS create_442062 \\gset\n\\if :create_442062\nCREATE DATABASE "D b"`,
     );
     expect(script).toContain(
-      '\\connect "D b"\n-- postgresql:index/grant:Grant g\nBEGIN;\nREVOKE ALL PRIVILEGES ON DATABASE "D b" FROM "public";\nCOMMIT;\n',
+      `\\connect '"D b"'\n-- postgresql:index/grant:Grant g\nBEGIN;\nREVOKE ALL PRIVILEGES ON DATABASE "D b" FROM "public";\nCOMMIT;\n`,
     );
     expect(script).not.toMatch(/BEGIN;\n-- CREATE DATABASE/);
   });

@@ -1,18 +1,15 @@
-// What the command-line tools share: the stack options, exit codes, and loading a stack's config.
+// What the command-line tools share: the stack options, the exit codes, and loading a stack's config.
 import * as path from "node:path";
-import { Command, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { ConfigError, namespaceValues, parseStackConfig } from "../../src/config/load";
-import { SECRET_KEYS } from "../../src/config/fromPulumi";
 import type { StackConfig } from "../../src/config/schema";
+import { PsqlTextError } from "../../src/sql/psqlWriter";
+import { EXIT, EXIT_CODES_HELP } from "./exitCodes";
 import { readStackFile, stackFilePath, StackFileError, type StackFile } from "./stackFile";
+import { BadInput, ServerUnreachable } from "./toolErrors";
 
-export const EXIT = { clean: 0, checkFailed: 1, badInput: 2 } as const;
-
-export const EXIT_CODES_HELP = `
-Exit codes:
-  0  clean
-  1  a check failed (a mandatory policy violated, a plan that would not apply)
-  2  bad input (a config file, a key, a policy config), nothing run`;
+export { EXIT, EXIT_CODES_HELP } from "./exitCodes";
+export { BadInput, ServerUnreachable } from "./toolErrors";
 
 export interface StackOptions {
   stack?: string;
@@ -20,14 +17,21 @@ export interface StackOptions {
   json?: boolean;
 }
 
-/** --stack, --config-file and --json, shared by every tool. */
+/** A tool's command: exit codes in --help, and commander's own errors (unknown option …) reported as bad input. */
+export function toolCommand(name: string, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .addHelpText("after", EXIT_CODES_HELP)
+    .showHelpAfterError()
+    .exitOverride();
+}
+
+/** --stack, --config-file and --json, shared by every tool that reads a stack. */
 export function withStackOptions(command: Command): Command {
   return command
     .addOption(new Option("-s, --stack <name>", "the stack: reads Pulumi.<name>.yaml from the project"))
     .addOption(new Option("-c, --config-file <path>", "any file in the Pulumi.<stack>.yaml format, whatever its name"))
-    .addOption(new Option("--json", "print machine-readable JSON on stdout"))
-    .addHelpText("after", EXIT_CODES_HELP)
-    .showHelpAfterError();
+    .addOption(new Option("--json", "print machine-readable JSON on stdout"));
 }
 
 export interface LoadedStack {
@@ -39,8 +43,13 @@ export interface LoadedStack {
 /** Reads and validates the stack's config; throws BadInput naming the file or the key. */
 export function loadStack(options: StackOptions): LoadedStack {
   if (!options.stack && !options.configFile) throw new BadInput(["give --stack <name> or --config-file <path>"]);
+  if (options.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(options.stack)) {
+    throw new BadInput([
+      `--stack ${JSON.stringify(options.stack)}: expected a stack name (letters, digits, _, ., -) as Pulumi.<name>.yaml is named`,
+    ]);
+  }
   const filePath = options.configFile ? path.resolve(options.configFile) : stackFilePath(options.stack!);
-  const stack = options.stack ?? /^Pulumi\.(.+)\.yaml$/.exec(path.basename(filePath))?.[1] ?? "offline";
+  const stack = options.stack ?? /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(path.basename(filePath))?.[1] ?? "offline";
   let file: StackFile;
   try {
     file = readStackFile(filePath);
@@ -49,34 +58,54 @@ export function loadStack(options: StackOptions): LoadedStack {
     throw error;
   }
   try {
-    const config = parseStackConfig(namespaceValues(file.config, SECRET_KEYS), SECRET_KEYS);
+    const config = parseStackConfig(namespaceValues(file.config, (key) => file.secretKeys.includes(key)));
     return { stack, file, config };
   } catch (error) {
-    if (error instanceof ConfigError)
+    if (error instanceof ConfigError) {
       throw new BadInput(error.problems.map((problem) => `${path.basename(filePath)}: ${problem}`));
+    }
     throw error;
   }
 }
 
-/** Input the tool refuses: exit 2, each problem on its own line on stderr. */
-export class BadInput extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join("\n"));
-    this.name = "BadInput";
-  }
-}
-
-/** Runs a tool's main, mapping BadInput to exit 2 and anything unexpected to exit 1, diagnostics on stderr. */
+/**
+ * Runs a tool's main and exits with its code. Bad input exits 2 and an unreachable server 3, each
+ * problem on one line of stderr; anything unexpected is fleetdb's own failure: exit 4 with the trace.
+ */
 export function runTool(main: () => Promise<number>): void {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof BadInput) {
-        for (const problem of error.problems) process.stderr.write(`error: ${problem}\n`);
-        process.exit(EXIT.badInput);
-      }
-      process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(EXIT.checkFailed);
+      const { code, lines } = failureOf(error);
+      for (const line of lines) process.stderr.write(`${line}\n`);
+      process.exit(code);
     },
   );
+}
+
+/** What a tool prints and exits with for an error it ends on. */
+export function failureOf(error: unknown): { code: number; lines: string[] } {
+  if (error instanceof CommanderError) {
+    // commander has printed its own message (and help, on --help) already.
+    const helpOrVersion = ["commander.helpDisplayed", "commander.help", "commander.version"].includes(error.code);
+    return { code: helpOrVersion ? EXIT.clean : EXIT.badInput, lines: [] };
+  }
+  if (error instanceof BadInput)
+    return { code: EXIT.badInput, lines: error.problems.map((problem) => `error: ${problem}`) };
+  if (error instanceof PsqlTextError) return { code: EXIT.badInput, lines: [`error: ${error.message}`] };
+  if (error instanceof ServerUnreachable) return { code: EXIT.unreachable, lines: [`error: ${error.message}`] };
+  if (error instanceof Error && error.name === "ProgramError") {
+    // The program refused to run (mockRuntime's ProgramError; matched by name so passwords need not load Pulumi).
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof ConfigError)
+      return { code: EXIT.badInput, lines: cause.problems.map((problem) => `error: ${problem}`) };
+    if (cause instanceof Error && cause.name === "DuplicateUrnError") {
+      return {
+        code: EXIT.badInput,
+        lines: [`error: the program registers one resource twice, which pulumi preview refuses: ${cause.message}`],
+      };
+    }
+  }
+  const trace = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return { code: EXIT.internalError, lines: [`fleetdb failed (a bug, exit ${EXIT.internalError}): ${trace}`] };
 }

@@ -1,7 +1,7 @@
 // The offline gate's report: a table of policies, each violation with its resource and fix, and the budget.
 import Table from "cli-table3";
-import { budgetBar, budgetTable } from "../../policies/lib/budgetTable";
-import type { ConnectionBudget } from "../../policies/lib/connectionBudget";
+import { budgetBar, budgetTable } from "../../policies/core/budgetTable";
+import type { ConnectionBudget } from "../../policies/core/connectionBudget";
 import type { Verdict } from "./policyVerdict";
 import { urnName } from "./stackView";
 

@@ -50,6 +50,8 @@ export interface RunOptions {
   stack: string;
   /** true: like `pulumi preview`: computed outputs (generated passwords, image ids) are unknown. */
   preview: boolean;
+  /** The program to run (default: the project's index.ts); tests run small programs of their own. */
+  entry?: string;
   /** Overrides the mock's computed outputs for a resource (e.g. a password with URL delimiters). */
   computed?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
 }
@@ -66,6 +68,14 @@ export class ProgramError extends Error {
     this.name = "ProgramError";
   }
 }
+/** What the engine says for a URN registered twice (pkg/diag/errors.go, GetDuplicateResourceURNError). */
+export class DuplicateUrnError extends Error {
+  constructor(readonly urn: string) {
+    super(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+    this.name = "DuplicateUrnError";
+  }
+}
+
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -93,10 +103,18 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
 
   const captured: RegisteredResource[] = [];
+  const duplicates: DuplicateUrnError[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
   const register = monitor.registerResource.bind(monitor);
+  // The engine refuses a second registration of a URN; the mock monitor does not, so the gate does it here.
   monitor.registerResource = (request, callback) =>
     register(request, (error, response) => {
+      if (!error && response && captured.some((resource) => resource.urn === response.getUrn())) {
+        const duplicate = new DuplicateUrnError(response.getUrn());
+        duplicates.push(duplicate);
+        callback(duplicate);
+        return;
+      }
       if (!error && response) captured.push(describeRegistration(request, response));
       callback(error, response);
     });
@@ -118,16 +136,17 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const rejections = captureRejections();
   try {
     outputs = await pulumi.runtime.runInPulumiStack(async () => {
-      exports = (await import(path.join(PROJECT_ROOT, "index"))) as Record<string, unknown>;
+      exports = (await import(options.entry ?? path.join(PROJECT_ROOT, "index"))) as Record<string, unknown>;
       return exports;
     });
     // Resources that wait on other resources' outputs register after the stack's outputs resolve.
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   } catch (error) {
-    await rejections.release(error);
-    throw new ProgramError(error, captured);
+    await rejections.release(duplicates[0] ?? error);
+    throw new ProgramError(duplicates[0] ?? error, captured);
   }
-  await rejections.release(undefined);
+  await rejections.release(duplicates[0]);
+  if (duplicates[0]) throw new ProgramError(duplicates[0], captured);
   const secretOutputs: string[] = [];
   for (const [key, value] of Object.entries(exports)) {
     if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.push(key);

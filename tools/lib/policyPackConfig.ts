@@ -122,3 +122,41 @@ function level(policy: string, value: string): EnforcementLevel {
     ]);
   return value as EnforcementLevel;
 }
+
+/**
+ * What the CLI accepts without a word but a reviewer should hear: a policy name the pack does not have,
+ * a property its schema does not declare, a mandatory policy turned down.
+ */
+export function policyConfigWarnings(policies: readonly PolicyInfo[], given: GivenConfig): string[] {
+  const warnings: string[] = [];
+  const byName = new Map(policies.map((policy) => [policy.name, policy]));
+  for (const [name, config] of Object.entries(given)) {
+    if (name === "all") {
+      if (config.enforcementLevel === "advisory" || config.enforcementLevel === "disabled") {
+        warnings.push(`policy config: "all": "${config.enforcementLevel}" turns every mandatory policy down`);
+      }
+      continue;
+    }
+    const policy = byName.get(name);
+    if (!policy) {
+      warnings.push(
+        `policy config: "${name}" is not a policy of this pack (it has: ${policies.map((known) => known.name).join(", ")})`,
+      );
+      continue;
+    }
+    for (const property of Object.keys(config.properties)) {
+      if (!(property in (policy.configSchema?.properties ?? {}))) {
+        warnings.push(
+          `policy config: ${name}.${property} is not a property of ${name} (it has: ${Object.keys(policy.configSchema?.properties ?? {}).join(", ") || "none"})`,
+        );
+      }
+    }
+    if (
+      policy.enforcementLevel === "mandatory" &&
+      (config.enforcementLevel === "advisory" || config.enforcementLevel === "disabled")
+    ) {
+      warnings.push(`policy config: ${name} is mandatory in the pack and is set to ${config.enforcementLevel} here`);
+    }
+  }
+  return warnings;
+}

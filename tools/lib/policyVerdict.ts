@@ -2,6 +2,7 @@
 import { PROJECT, type ProgramRun } from "./mockRuntime";
 import { PolicyPackProcess, type Diagnostic } from "./policyEngine";
 import {
+  policyConfigWarnings,
   reconcilePolicyConfig,
   type EnforcementLevel,
   type PolicyConfig,
@@ -26,6 +27,8 @@ export interface Verdict {
   config: Map<string, PolicyConfig>;
   /** true when any mandatory policy reported a violation: `pulumi preview` would fail. */
   failed: boolean;
+  /** What the policy config does that the CLI accepts silently (unknown names, mandatory policies turned down). */
+  configWarnings: string[];
 }
 
 /** The SDK's message for a policy that touched a value unknown at preview (always advisory). */
@@ -44,6 +47,7 @@ export async function judgeRun(
   try {
     const info = await pack.info();
     const config = reconcilePolicyConfig(info.policies, given);
+    const configWarnings = policyConfigWarnings(info.policies, given);
     await pack.configure(config);
     await pack.configureStack(options.stack, PROJECT, options.preview);
 
@@ -78,7 +82,7 @@ export async function judgeRun(
     const failed = diagnostics.some(
       (diagnostic) => diagnostic.enforcementLevel === "mandatory" || diagnostic.enforcementLevel === "remediate",
     );
-    return { pack: { name: info.name, version: info.version }, outcomes, config, failed };
+    return { pack: { name: info.name, version: info.version }, outcomes, config, failed, configWarnings };
   } finally {
     pack.close();
   }

@@ -1,7 +1,7 @@
 // Reads a Pulumi.<stack>.yaml file into the flat config map the runtime expects; secrets become placeholders.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { isPair, parseDocument, visit, type Document } from "yaml";
+import { isMap, isPair, isScalar, parseDocument, visit, type Document } from "yaml";
 import { CONFIG_NAMESPACE } from "../../src/config/load";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -53,30 +53,95 @@ export function readStackFile(file: string): StackFile {
       `${file}:${line}:${column}: not valid YAML${key ? ` under ${key}` : ""}: ${syntaxError.message.split("\n")[0]}`,
     );
   }
-  let document: unknown = parsed.toJS();
-  if (document === null || document === undefined) document = {};
-  if (typeof document !== "object" || Array.isArray(document))
-    throw new StackFileError(`${file}: expected a mapping with a config: key`);
-  const rawConfig = (document as Record<string, unknown>).config ?? {};
-  if (typeof rawConfig !== "object" || rawConfig === null || Array.isArray(rawConfig)) {
-    throw new StackFileError(`${file}: config: expected a mapping of namespace:key to values`);
+  const top = parsed.contents;
+  if (top === null || (isScalar(top) && top.value === null))
+    return { path: file, config: {}, secretKeys: [], placeholders: [] };
+  if (!isMap(top)) throw new StackFileError(`${file}: expected a mapping with a config: key`);
+  const configNode = top.get("config", true);
+  if (configNode === undefined || (isScalar(configNode) && configNode.value === null)) {
+    return { path: file, config: {}, secretKeys: [], placeholders: [] };
   }
+  if (!isMap(configNode)) throw new StackFileError(`${file}: config: expected a mapping of namespace:key to values`);
 
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   const placeholders: string[] = [];
-  for (const [rawKey, value] of Object.entries(rawConfig)) {
-    const key = rawKey.includes(":") ? rawKey : `${CONFIG_NAMESPACE}:${rawKey}`;
+  for (const pair of configNode.items) {
+    const rawKey = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    // Pulumi's config.ParseKey: a stack file's keys are namespace:name.
+    if (!/^[^:\s]+:[^:\s]+$/.test(rawKey)) {
+      throw new StackFileError(
+        `${file}: config: could not parse ${JSON.stringify(rawKey)} as a configuration key (configuration keys should be of the form <namespace>:<name>, such as ${CONFIG_NAMESPACE}:${rawKey.replace(/^.*:/, "") || "server"})`,
+      );
+    }
+    const value = pair.value;
+    if (isScalar(value) || value === null) {
+      // The CLI reads a top-level scalar as text: its source, and a blank or null value as "".
+      config[rawKey] =
+        value === null || value.value === null
+          ? ""
+          : typeof value.value === "string"
+            ? value.value
+            : (value.source ?? String(value.value));
+      continue;
+    }
+    let plain: unknown;
+    try {
+      plain = (value as { toJS(doc: Document, options?: object): unknown }).toJS(parsed, { maxAliasCount: 100 });
+    } catch (error) {
+      throw new StackFileError(`${file}: ${rawKey}: ${(error as Error).message.split("\n")[0]}`);
+    }
+    if (isSecureValue(plain)) {
+      secretKeys.push(rawKey);
+      placeholders.push(rawKey);
+      config[rawKey] = placeholderFor(rawKey);
+      continue;
+    }
     let secret = false;
-    const replaced = replaceSecure(value, key, (at) => {
+    const replaced = replaceSecure(plain, rawKey, (at) => {
       secret = true;
       placeholders.push(at);
       return placeholderFor(at);
     });
-    config[key] = typeof replaced === "object" && replaced !== null ? JSON.stringify(replaced) : String(replaced);
-    if (secret) secretKeys.push(key);
+    const nonFinite = nonFinitePath(replaced, rawKey);
+    if (nonFinite) {
+      throw new StackFileError(
+        `${file}: ${nonFinite}: .inf and .nan are not values Pulumi can pass (its config is JSON): expected a finite number`,
+      );
+    }
+    config[rawKey] = JSON.stringify(replaced);
+    if (secret) secretKeys.push(rawKey);
   }
   return { path: file, config, secretKeys, placeholders };
+}
+
+/** `{ secure: "…" }`, the form of an encrypted value. */
+function isSecureValue(value: unknown): boolean {
+  return (
+    !!value &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { secure?: unknown }).secure === "string"
+  );
+}
+
+/** The dotted path of the first infinite or NaN number in `value`, if any. */
+function nonFinitePath(value: unknown, at: string): string | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? undefined : at;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = nonFinitePath(item, `${at}[${index}]`);
+      if (found) return found;
+    }
+  }
+  if (value && typeof value === "object") {
+    for (const [key, child] of Object.entries(value)) {
+      const found = nonFinitePath(child, `${at}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** The dotted key path of the innermost mapping entry that holds `offset`, for pointing at a syntax error. */
@@ -100,7 +165,7 @@ function replaceSecure(value: unknown, at: string, placeholder: (at: string) => 
   if (Array.isArray(value)) return value.map((item, index) => replaceSecure(item, `${at}[${index}]`, placeholder));
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (Object.keys(record).length === 1 && typeof record.secure === "string") return placeholder(at);
+    if (isSecureValue(record)) return placeholder(at);
     return Object.fromEntries(
       Object.entries(record).map(([key, child]) => [key, replaceSecure(child, `${at}.${key}`, placeholder)]),
     );

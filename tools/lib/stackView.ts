@@ -1,5 +1,5 @@
 // A captured run seen the way a stack policy sees it: each resource's outputs, with its provider's.
-import type { BudgetResource } from "../../policies/lib/budgetFromResources";
+import type { BudgetResource } from "../../policies/core/budgetFromResources";
 import type { ProgramRun } from "./mockRuntime";
 
 export function stackView(run: ProgramRun): BudgetResource[] {

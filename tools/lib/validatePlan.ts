@@ -1,5 +1,6 @@
 // --validate: runs the plan on a live server inside transactions that are always rolled back.
-import { Client, type ClientConfig } from "pg";
+import type { ClientConfig } from "pg";
+import { connectTo } from "./serverConnection";
 import type { Plan, PlanStep } from "../../src/sql/plan";
 
 export interface ValidationFailure {
@@ -26,8 +27,8 @@ const ESCAPES_TRANSACTION =
 export interface ValidateOptions {
   /** Admin connection (its database is ignored: each database gets its own connection). */
   connection: ClientConfig;
-  lockTimeout?: string;
-  statementTimeout?: string;
+  /** user@host:port for messages (no password). */
+  display: string;
 }
 
 /**
@@ -50,7 +51,7 @@ export async function validatePlan(plan: Plan, options: ValidateOptions): Promis
   const databases = [
     ...new Set([plan.providerDatabase, ...plan.steps.map((step) => step.requiresDatabase ?? step.database)]),
   ];
-  const existing = await existingDatabases(options.connection, plan.providerDatabase);
+  const existing = await existingDatabases(options, plan.providerDatabase);
   const createdByPlan = new Set(
     plan.steps.flatMap((step) =>
       step.statements.map((statement) => statement.createsDatabase).filter((name): name is string => !!name),
@@ -94,9 +95,8 @@ export async function validatePlan(plan: Plan, options: ValidateOptions): Promis
   return report;
 }
 
-async function existingDatabases(connection: ClientConfig, database: string): Promise<Set<string>> {
-  const client = new Client({ ...connection, database });
-  await client.connect();
+async function existingDatabases(options: ValidateOptions, database: string): Promise<Set<string>> {
+  const client = await connectTo({ ...options.connection, database }, `${options.display} (database ${database})`);
   try {
     const { rows } = await client.query<{ datname: string }>(
       "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn",
@@ -112,12 +112,15 @@ async function runRolledBack(
   steps: PlanStep[],
   options: ValidateOptions,
 ): Promise<ValidationFailure | undefined> {
-  const client = new Client({ ...options.connection, database, application_name: "fleetdb plan --validate" });
-  await client.connect();
+  const client = await connectTo(
+    { ...options.connection, database, application_name: "fleetdb plan --validate" },
+    `${options.display} (database ${database})`,
+  );
   try {
     await client.query("BEGIN");
-    await client.query(`SET LOCAL lock_timeout = '${options.lockTimeout ?? "3s"}'`);
-    await client.query(`SET LOCAL statement_timeout = '${options.statementTimeout ?? "30s"}'`);
+    // Short waits: validation takes the same locks the real apply does, and must not queue behind traffic.
+    await client.query("SET LOCAL lock_timeout = '3s'");
+    await client.query("SET LOCAL statement_timeout = '30s'");
     for (const step of steps) {
       for (const statement of step.statements) {
         if (statement.createsDatabase) continue;
