@@ -159,18 +159,18 @@ export const connectionBudget = stackBudget(config, admin.providerName);
 /** Slots held by consumers no resource describes; the connection-budget policy reads this output. */
 export const unmanagedConnections = unmanagedConsumers(config);
 
-/** The auditor login's URL for `npm run audit` on the database host (a secret), when the stack declares one. */
-export const auditorUrl =
-  auditor &&
-  pulumi.secret(
-    auditor.password.apply((password) =>
-      databaseUrl({
-        username: auditor.roleName,
-        password,
-        host: config.admin.host ?? "127.0.0.1",
-        port: config.admin.port ?? config.server.hostPort,
-        database: "postgres",
-        applicationName: "fleetdb-audit",
-      }),
-    ),
-  );
+/** The auditor login's URL for `npm run audit` on the database host (a secret); null when the stack declares none. */
+export const auditorUrl = !auditor
+  ? null
+  : pulumi.secret(
+      auditor.password.apply((password) =>
+        databaseUrl({
+          username: auditor.roleName,
+          password,
+          host: config.admin.host ?? "127.0.0.1",
+          port: config.admin.port ?? config.server.hostPort,
+          database: "postgres",
+          applicationName: "fleetdb-audit",
+        }),
+      ),
+    );

@@ -78,7 +78,12 @@ async function open(connection: ClientConfig, database: string): Promise<Client>
 }
 
 async function openOnce(connection: ClientConfig, database: string): Promise<Client> {
-  const client = new Client({ ...connection, database, application_name: AUDIT_APPLICATION_NAME });
+  const client = new Client({
+    connectionTimeoutMillis: 10_000,
+    ...connection,
+    database,
+    application_name: AUDIT_APPLICATION_NAME,
+  });
   client.on("error", () => undefined);
   try {
     await client.connect();
