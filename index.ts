@@ -58,9 +58,13 @@ const logins = new Map(
     return [name, new AppRole(name, { role, layout, provider, groups: memberOf })] as const;
   }),
 );
-// The optional login the scheduled audit runs as (docs/audit.md).
+// The optional login the scheduled audit runs as (docs/audit.md); after the app roles, as the budget lists it.
 const auditor = config.audit.auditor
-  ? new AuditorLogin("auditor", { auditor: config.audit.auditor, rotation: config.passwordRotation, provider })
+  ? new AuditorLogin(
+      "auditor",
+      { auditor: config.audit.auditor, rotation: config.passwordRotation, provider },
+      { dependsOn: [...groups.values(), ...logins.values()].map((component) => component.role) },
+    )
   : undefined;
 const roleResource = (name: string) => (groups.get(name) ?? logins.get(name))!.role;
 

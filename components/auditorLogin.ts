@@ -41,7 +41,7 @@ export class AuditorLogin extends pulumi.ComponentResource {
         statementTimeout: 30_000,
         idleInTransactionSessionTimeout: 60_000,
       },
-      { parent: this, provider: args.provider },
+      { parent: this, provider: args.provider, dependsOn: opts?.dependsOn },
     );
     this.password = pulumi.secret(password);
     this.registerOutputs({ roleName: this.roleName, password: this.password });
