@@ -6,7 +6,7 @@ import { problemsOf, prodWith } from "../support/stackConfig";
 
 describe("fleetdb:audit", () => {
   test("optional: absent means no auditor and no match rules; the auditor's limit defaults to 1", () => {
-    expect(parseStackConfig(prodWith(() => undefined)).audit).toEqual({ match: {} });
+    expect(parseStackConfig(prodWith((v) => delete v.audit)).audit).toEqual({ match: {} });
     expect(parseStackConfig(prodWith((v) => (v.audit = { auditor: { name: "fleetdb_auditor" } }))).audit).toEqual({
       auditor: { name: "fleetdb_auditor", connectionLimit: 1 },
       match: {},
