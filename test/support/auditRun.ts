@@ -24,11 +24,14 @@ export async function auditJson(
   return { ...result, json: JSON.parse(result.stdout) as AuditJson };
 }
 
-/** Pulumi.prod.yaml with extra `fleetdb:` keys appended (YAML text, indented under config:). */
-export function prodConfigWith(extra: string): string {
+/** Pulumi.prod.yaml with `fleetdb:audit` replaced by `audit` (YAML text, indented under config:). */
+export function prodConfigWith(audit: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "fleetdb-audit-"));
   const file = path.join(dir, "Pulumi.prod.yaml");
-  writeFileSync(file, `${readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")}${extra}`);
+  const prod = readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+  // Drop prod's own fleetdb:audit block (up to the next key at its level), then append the given one.
+  const withoutAudit = prod.replace(/^ {2}fleetdb:audit:\n(?: {3,}.*\n|\s*#.*\n)*/m, "");
+  writeFileSync(file, `${withoutAudit}${audit}`);
   return file;
 }
 
