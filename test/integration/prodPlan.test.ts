@@ -211,6 +211,7 @@ describe("attributes and settings", () => {
     expect(Object.fromEntries(rows.map((row) => [row.rolname, row.rolconnlimit]))).toEqual({
       cron_app: 5,
       dashboard_app: 8,
+      fleetdb_auditor: 1,
       gateway_app: 15,
       tracksolid_owner: 30,
     });
