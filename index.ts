@@ -5,6 +5,7 @@ import {
   AdminCredential,
   AppDatabase,
   AppRole,
+  AuditorLogin,
   DatabaseAccess,
   GroupRole,
   RoleSettings,
@@ -57,6 +58,14 @@ const logins = new Map(
     return [name, new AppRole(name, { role, layout, provider, groups: memberOf })] as const;
   }),
 );
+// The optional login the scheduled audit runs as (docs/audit.md); after the app roles, as the budget lists it.
+const auditor = config.audit.auditor
+  ? new AuditorLogin(
+      "auditor",
+      { auditor: config.audit.auditor, rotation: config.passwordRotation, provider },
+      { dependsOn: [...groups.values(), ...logins.values()].map((component) => component.role) },
+    )
+  : undefined;
 const roleResource = (name: string) => (groups.get(name) ?? logins.get(name))!.role;
 
 const databases = new Map(
@@ -98,7 +107,7 @@ for (const [database, grants] of databaseGrants(config)) {
     grants,
     provider,
     lanes,
-    dependsOn: [...(appDatabase ? [appDatabase] : []), ...rolesHere],
+    dependsOn: [...(appDatabase ? [appDatabase] : []), ...rolesHere, ...(auditor ? [auditor.role] : [])],
   });
 }
 
@@ -153,3 +162,19 @@ export const connectionBudget = stackBudget(config, admin.providerName);
 
 /** Slots held by consumers no resource describes; the connection-budget policy reads this output. */
 export const unmanagedConnections = unmanagedConsumers(config);
+
+/** The auditor login's URL for `npm run audit` on the database host (a secret); null when the stack declares none. */
+export const auditorUrl = !auditor
+  ? null
+  : pulumi.secret(
+      auditor.password.apply((password) =>
+        databaseUrl({
+          username: auditor.roleName,
+          password,
+          host: config.admin.host ?? "127.0.0.1",
+          port: config.admin.port ?? config.server.hostPort,
+          database: "postgres",
+          applicationName: "fleetdb-audit",
+        }),
+      ),
+    );

@@ -8,3 +8,4 @@ export * from "./groupRole";
 export * from "./roleSettings";
 export * from "./schemaPrivileges";
 export * from "./timescaleServer";
+export * from "./auditorLogin";

@@ -8,6 +8,7 @@
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { policyConfig } from "./core/policyConfig";
 import { ROLE_ATTRIBUTES } from "./core/roleAttributes";
+import { AUDITOR_LOGIN_TYPE } from "./core/auditorType";
 import { TYPES } from "./core/resourceTypes";
 import { booleanOf, displayName } from "./core/values";
 
@@ -21,6 +22,12 @@ export const DANGEROUS_PREDEFINED_ROLES = [
   "pg_write_all_data",
   "pg_signal_backend",
 ];
+
+/**
+ * Predefined roles that read every session (query text included) and every setting: only the auditor login
+ * the stack declares (fleetdb:audit.auditor) may hold them.
+ */
+export const MONITORING_PREDEFINED_ROLES = ["pg_monitor", "pg_read_all_stats", "pg_read_all_settings"];
 
 interface Config {
   /** Role names that are deliberate exceptions. */
@@ -62,6 +69,7 @@ export const noSuperuserAppRoles: ResourceValidationPolicy = {
     if (args.type === TYPES.role) {
       const role = displayName({ name: args.name, props });
       if (config.allowedRoles.includes(role)) return;
+      const auditor = args.urn.includes(`::${AUDITOR_LOGIN_TYPE}$${TYPES.role}::`);
       const kind = booleanOf(props.login) === true ? "login role" : "NOLOGIN role (its members can SET ROLE to it)";
       for (const { input, keyword } of ROLE_ATTRIBUTES.filter((attribute) => attribute.elevated)) {
         if (booleanOf(props[input]) === true)
@@ -74,7 +82,8 @@ export const noSuperuserAppRoles: ResourceValidationPolicy = {
         );
       }
       const memberships: unknown[] = Array.isArray(props.roles) ? props.roles : [];
-      for (const group of memberships) reportMembership(role, String(group), config, report, "roles", deployer);
+      for (const group of memberships)
+        reportMembership(role, String(group), config, report, "roles", deployer, auditor);
     } else if (args.type === TYPES.grantRole) {
       const member = String(props.role);
       if (config.allowedRoles.includes(member)) return;
@@ -104,6 +113,7 @@ function reportMembership(
   report: ReportViolation,
   through: string,
   deployer: string | undefined,
+  auditor = false,
 ): void {
   if (group === deployer) {
     report(
@@ -114,6 +124,10 @@ function reportMembership(
   } else if (DANGEROUS_PREDEFINED_ROLES.includes(group)) {
     report(
       `role ${member} is a member of ${group} (through ${through}), which reaches beyond its database: remove the membership`,
+    );
+  } else if (MONITORING_PREDEFINED_ROLES.includes(group) && !auditor) {
+    report(
+      `role ${member} is a member of ${group} (through ${through}), which shows every session's queries: only the auditor login (fleetdb:audit.auditor) may be`,
     );
   }
 }

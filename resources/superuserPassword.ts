@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { FLEETDB_KINDS } from "../policies/core/resourceTypes";
 import { connectAdmin, type AdminLogin } from "../src/dynamic/adminLogin";
 
+/** Set to 1 for one `pulumi up` to rotate even while other sessions are logged in as the superuser (docs/audit.md). */
+export const ROTATE_DESPITE_SESSIONS = "FLEETDB_ROTATE_DESPITE_SESSIONS";
+
 export interface SuperuserPasswordInputs {
   fleetdbKind: typeof FLEETDB_KINDS.superuserPassword;
   /** The admin endpoint (no password here: see the three below). */
@@ -101,10 +104,12 @@ async function setPassword(target: SuperuserPasswordInputs, candidates: (string 
     throw new Error("the superuser's new password must arrive as a SCRAM-SHA-256 verifier");
   const { client, password } = await connectAdmin({ ...target.admin, password: undefined }, candidates);
   try {
-    if (password !== target.password)
+    if (password !== target.password) {
+      await refuseWhileOthersLoggedIn(client, target.admin.user);
       await client.query(
         `ALTER ROLE ${escapeIdentifier(target.admin.user)} PASSWORD ${escapeLiteral(target.verifier)}`,
       );
+    }
   } finally {
     await client.end();
   }
@@ -113,6 +118,38 @@ async function setPassword(target: SuperuserPasswordInputs, candidates: (string 
     environmentFallback: false,
   });
   await proof.end();
+}
+
+/**
+ * A rotation while services still log in as the superuser would cut them off, and "rollback = revert the
+ * DATABASE_URL" would stop working: refuse, listing the sessions as the audit groups them, unless the
+ * operator sets FLEETDB_ROTATE_DESPITE_SESSIONS=1 for this run. Only client backends count, not its own.
+ */
+async function refuseWhileOthersLoggedIn(client: import("pg").Client, user: string): Promise<void> {
+  const { rows } = await client.query<{ application_name: string; client_address: string | null; sessions: string }>(
+    `SELECT a.application_name, pg_catalog.host(a.client_addr) AS client_address, count(*) AS sessions
+     FROM pg_catalog.pg_stat_activity a
+     WHERE a.usename = $1 AND a.backend_type = 'client backend' AND a.pid <> pg_catalog.pg_backend_pid()
+     GROUP BY 1, 2 ORDER BY 1, 2`,
+    [user],
+  );
+  if (rows.length === 0) return;
+  const total = rows.reduce((sum, row) => sum + Number(row.sessions), 0);
+  const groups = rows.map(
+    (row) =>
+      `${row.sessions} × application_name ${row.application_name === "" ? "unset" : `"${row.application_name}"`} from ${row.client_address ?? "local socket"}`,
+  );
+  if (process.env[ROTATE_DESPITE_SESSIONS] === "1") {
+    process.stderr.write(
+      `rotating the password of ${user} despite ${total} session(s) logged in as it (FLEETDB_ROTATE_DESPITE_SESSIONS=1)\n`,
+    );
+    return;
+  }
+  throw new Error(
+    `refusing to rotate the password of ${user}: ${total} other client session(s) are logged in as it (${groups.join("; ")}). ` +
+      "Move those services to their own logins first (npm run audit lists them; docs/audit.md), " +
+      "or run this one pulumi up with FLEETDB_ROTATE_DESPITE_SESSIONS=1 if you know they can be cut off",
+  );
 }
 
 /** The superuser's password, set on the live server by the stack. */

@@ -31,7 +31,7 @@ export interface DatabaseGrant {
   role: string;
   privileges: string[];
   /** Why this grant exists, for plans and tests. */
-  reason: "owner" | "access" | "unmanaged" | "revoke-public";
+  reason: "owner" | "access" | "unmanaged" | "auditor" | "revoke-public";
 }
 
 /**
@@ -63,6 +63,11 @@ export function databaseGrants(config: StackConfig): Map<string, DatabaseGrant[]
     for (const database of consumer.databases)
       add(database, { role: consumer.role, privileges: ["CONNECT"], reason: "unmanaged" });
   }
+  // The auditor reads the catalog of every database it may connect to; template1 is never audited inside.
+  const auditor = config.audit.auditor?.name;
+  for (const database of grants.keys())
+    if (auditor && database !== "template1")
+      add(database, { role: auditor, privileges: ["CONNECT"], reason: "auditor" });
   for (const database of grants.keys()) add(database, { role: PUBLIC_ROLE, privileges: [], reason: "revoke-public" });
   return grants;
 }

@@ -20,7 +20,8 @@ export function stackBudget(config: StackConfig, providerName: string): Connecti
           ...group,
           ...layout.logins.map((login) => ({ name: login.name, connectionLimit: login.connectionLimit })),
         ];
-      }),
+      })
+      .concat(config.audit.auditor ? [config.audit.auditor] : []),
     unmanaged: unmanagedConsumers(config),
     deployers: [
       {

@@ -36,6 +36,20 @@ export function parseDuration(value: unknown): DurationResult {
   return { ok: true, ms };
 }
 
+/** Renders milliseconds the way `SHOW` does for values that divide evenly (30000 → "30s"), for reports. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return "0";
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["min", 60_000],
+    ["s", 1000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
 /** C's rint() under the default rounding mode, which PostgreSQL uses for fractional settings. */
 function roundHalfEven(value: number): number {
   const floor = Math.floor(value);

@@ -17,6 +17,7 @@ const OBJECT_KEYS: ReadonlySet<string> = new Set([
   "roles",
   "services",
   "handover",
+  "audit",
 ]);
 
 /** Invalid stack config: each problem names its key path (fleetdb:roles.gateway_app.connectionLimit). */

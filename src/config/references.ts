@@ -1,5 +1,6 @@
 // The rules that relate one config value to another: names, owners, references, the deployer's own login.
 import type { z } from "zod";
+import { auditReferenceProblems } from "./auditSchema";
 import { identifierProblem } from "./identifiers";
 import { ALTERNATING_SUFFIXES } from "../loginIdentities";
 import { checkGroupRole, checkLoginRole } from "./roleRules";
@@ -92,6 +93,7 @@ export function checkReferences(config: StackShape, ctx: z.RefinementCtx): void 
   }
 
   checkDeployerLogin(config, report);
+  issues.push(...auditReferenceProblems(config));
   for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
 }
 

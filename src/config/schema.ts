@@ -1,5 +1,6 @@
 // The stack's configuration: every `fleetdb:` key's shape (sections/), then the rules across keys (references).
 import { z } from "zod";
+import { auditSchema } from "./auditSchema";
 import { checkReferences } from "./references";
 import { admin } from "./sections/admin";
 import { budget } from "./sections/budget";
@@ -38,6 +39,8 @@ const stackConfigShape = z.strictObject(
     passwordRotation: marker,
     /** Changing it rotates the superuser's password (unset: the superuser keeps the password it has). */
     superuserPasswordRotation: marker.optional(),
+    /** The live audit: an optional auditor login and session match rules (src/config/auditSchema.ts). */
+    audit: auditSchema,
   },
   { error: expecting("a mapping") },
 );

@@ -62,11 +62,11 @@ describe("clean stacks exit 0", () => {
     ]) {
       expect(stdout).toMatch(new RegExp(`│ ${policy} +│ ${level} +│ ${status} `));
     }
-    expect(stdout).toMatch(/│ total +│ +99 │ of max_connections 100/);
+    expect(stdout).toMatch(/│ total +│ +100 │ of max_connections 100/);
     expect(stdout).toMatch(
       /│ deployer \(dynamic\) +│ deployer +│ +1 │ fleetdb dynamic resources, one connection at a time/,
     );
-    expect(stdout).toContain("[████████████████████████████████████████] 99/100 slots, 1 left");
+    expect(stdout).toContain("[████████████████████████████████████████] 100/100 slots, 0 left");
   });
 
   test("--json carries the same verdict and the budget", () => {
@@ -75,7 +75,7 @@ describe("clean stacks exit 0", () => {
       stack: "prod",
       passed: true,
       pack: { name: "fleetdb-guardrails" },
-      budget: { total: 99, maxConnections: 100, headroom: 1 },
+      budget: { total: 100, maxConnections: 100, headroom: 0 },
     });
     expect(
       report.policies.map((policy: { name: string; status: string }) => `${policy.name}:${policy.status}`),

@@ -68,7 +68,8 @@ describe("on a server that has the databases", () => {
   });
 
   test("a plan that fails half-way reports the statement, the server's error and the resource, and leaves the catalog as it was", async () => {
-    // Another session holds the postgres database's catalog row: the plan's PUBLIC revoke on it must wait.
+    // Another session holds the postgres database's catalog row: the plan's first grant there (the auditor's
+    // CONNECT, which revokes before it grants) must wait.
     const blocker = await server.connect();
     await blocker.query("BEGIN");
     await blocker.query("GRANT CONNECT ON DATABASE postgres TO PUBLIC");
@@ -80,12 +81,12 @@ describe("on a server that has the databases", () => {
       expect(report.wouldApply).toBe(false);
       expect(report.failure).toMatchObject({
         database: "postgres",
-        resource: "postgres-access-public",
+        resource: "postgres-access-fleetdb_auditor",
         type: "postgresql:index/grant:Grant",
-        statement: 'REVOKE ALL PRIVILEGES ON DATABASE "postgres" FROM "public"',
+        statement: 'REVOKE ALL PRIVILEGES ON DATABASE "postgres" FROM "fleetdb_auditor"',
         error: { message: "canceling statement due to lock timeout", code: "55P03" },
       });
-      // Seven roles were created in that transaction before it failed; none of them exists now.
+      // Eight roles were created in that transaction before it failed; none of them exists now.
       expect(await catalogSnapshot(server)).toEqual(before);
       expect(await server.query("SELECT rolname FROM pg_roles WHERE rolname IN ('ts_read', 'gateway_app')")).toEqual(
         [],
@@ -104,7 +105,7 @@ describe("on a server that has the databases", () => {
       const result = await runTool("plan", ["--stack", "prod", "--validate", server.url]);
       expect(result.code).toBe(1);
       expect(result.stdout).toContain(
-        "FAIL in database postgres, resource postgresql:index/grant:Grant postgres-access-public:",
+        "FAIL in database postgres, resource postgresql:index/grant:Grant postgres-access-fleetdb_auditor:",
       );
       expect(result.stdout).toContain("error: canceling statement due to lock timeout (SQLSTATE 55P03)");
     } finally {

@@ -88,6 +88,48 @@ describe("no-superuser-app-roles", () => {
     expect(await runResourcePolicy(noSuperuserAppRoles, appRole(change))).toEqual({ violations: [message] });
   });
 
+  test.each(["pg_monitor", "pg_read_all_stats", "pg_read_all_settings"])(
+    "membership in %s: every session's queries, for the auditor login only",
+    async (group) => {
+      expect(await runResourcePolicy(noSuperuserAppRoles, appRole({ roles: ["fp_rw", group] }))).toEqual({
+        violations: [
+          `role gateway_app is a member of ${group} (through roles), which shows every session's queries: only the auditor login (fleetdb:audit.auditor) may be`,
+        ],
+      });
+    },
+  );
+
+  const AUDITOR_URN = "urn:pulumi:prod::fleetdb::fleetdb:audit:AuditorLogin$postgresql:index/role:Role::auditor-role";
+  const auditor = (roles: string[], urn = AUDITOR_URN): TestResource => ({
+    ...appRole({ name: "fleetdb_auditor", connectionLimit: 1, roles }),
+    name: "auditor-role",
+    urn,
+  });
+
+  test("the declared auditor login may be a member of pg_monitor", async () => {
+    expect(await runResourcePolicy(noSuperuserAppRoles, auditor(["pg_monitor"]))).toEqual({ violations: [] });
+  });
+
+  test("the auditor login is held to every other rule", async () => {
+    expect(await runResourcePolicy(noSuperuserAppRoles, auditor(["pg_monitor", "pg_read_server_files"]))).toEqual({
+      violations: [
+        "role fleetdb_auditor is a member of pg_read_server_files (through roles), which reaches beyond its database: remove the membership",
+      ],
+    });
+  });
+
+  test("a role named like the auditor but outside its component is not exempt", async () => {
+    const impostor = auditor(
+      ["pg_monitor"],
+      "urn:pulumi:prod::fleetdb::fleetdb:role:AppRole$postgresql:index/role:Role::auditor-role",
+    );
+    expect(await runResourcePolicy(noSuperuserAppRoles, impostor)).toEqual({
+      violations: [
+        "role fleetdb_auditor is a member of pg_monitor (through roles), which shows every session's queries: only the auditor login (fleetdb:audit.auditor) may be",
+      ],
+    });
+  });
+
   test("a GrantRole into pg_write_server_files", async () => {
     const grant: TestResource = {
       type: GRANT_ROLE,

@@ -16,11 +16,12 @@ beforeAll(async () => {
 const loginLimits = { tracksolid_owner: 30, dashboard_app: 8, gateway_app: 15, cron_app: 5 };
 
 describe("roles", () => {
-  test("four login roles with limits 30 / 8 / 15 / 5 and nothing elevated", () => {
+  test("four login roles with limits 30 / 8 / 15 / 5, the auditor's 1, and nothing elevated", () => {
     const logins = ofType(run, TYPES.role).filter((role) => role.inputs.login === true);
-    expect(Object.fromEntries(logins.map((role) => [role.inputs.name, role.inputs.connectionLimit]))).toEqual(
-      loginLimits,
-    );
+    expect(Object.fromEntries(logins.map((role) => [role.inputs.name, role.inputs.connectionLimit]))).toEqual({
+      ...loginLimits,
+      fleetdb_auditor: 1,
+    });
     for (const role of logins) {
       expect(role.inputs).toMatchObject({
         superuser: false,
@@ -60,6 +61,7 @@ describe("roles", () => {
       dashboard_app: ["ts_read"],
       gateway_app: ["fp_rw"],
       cron_app: ["fp_rw"],
+      fleetdb_auditor: ["pg_monitor"],
     });
     expect(run.resources.some((resource) => resource.type === "postgresql:index/grantRole:GrantRole")).toBe(false);
   });
@@ -75,6 +77,7 @@ describe("roles", () => {
       dashboard_app: [30_000, 60_000],
       gateway_app: [15_000, 60_000],
       cron_app: [300_000, 300_000],
+      fleetdb_auditor: [30_000, 60_000],
     });
   });
 
@@ -96,15 +99,16 @@ describe("roles", () => {
 
   test("one generated, URL-safe password and one salt per login role, both keyed to the rotation marker", () => {
     const passwords = ofType(run, TYPES.randomPassword).filter((password) => password.name !== "superuser-password");
-    expect(passwords.map((password) => password.name)).toEqual(
-      Object.keys(loginLimits).map((name) => `${name}-password`),
-    );
+    expect(passwords.map((password) => password.name)).toEqual([
+      ...Object.keys(loginLimits).map((name) => `${name}-password`),
+      "auditor-password",
+    ]);
     for (const password of passwords) {
       expect(password.inputs).toMatchObject({ length: 32, special: false, keepers: { rotation: "2026-11-22" } });
     }
     const salts = ofType(run, TYPES.randomBytes).filter((salt) => salt.name !== "superuser-salt");
     expect(salts.map((salt) => [salt.name, salt.inputs.length, salt.inputs.keepers])).toEqual(
-      Object.keys(loginLimits).map((name) => [`${name}-salt`, 16, { rotation: "2026-11-22" }]),
+      [...Object.keys(loginLimits), "auditor"].map((name) => [`${name}-salt`, 16, { rotation: "2026-11-22" }]),
     );
   });
 });
@@ -308,6 +312,9 @@ describe("grants", () => {
         "postgres backup CONNECT",
         "postgres public (revoke all)",
         "template1 public (revoke all)",
+        "tracksolid_db fleetdb_auditor CONNECT",
+        "fleet_platform fleetdb_auditor CONNECT",
+        "postgres fleetdb_auditor CONNECT",
       ]),
     );
   });
@@ -376,7 +383,7 @@ describe("components", () => {
 
 describe("outputs", () => {
   test("databaseUrls: a secret with a URL for each of the six services, parsing back to the role's password", async () => {
-    expect(run.secretOutputs).toEqual(["databaseUrls"]);
+    expect(run.secretOutputs).toEqual(["databaseUrls", "auditorUrl"]);
     expect(pulumi.Output.isInstance(run.exports.databaseUrls)).toBe(true);
     const urls = run.outputs.databaseUrls as Record<string, string>;
     const roles = {
@@ -434,7 +441,7 @@ describe("outputs", () => {
     });
   });
 
-  test("the connection budget: 58 managed + 28 unmanaged + 9 + 1 deployer + 3 reserved = 99 of 100", () => {
+  test("the connection budget: 58 managed + 1 auditor + 28 unmanaged + 9 + 1 deployer + 3 reserved = 100 of 100", () => {
     const budget = run.outputs.connectionBudget as {
       total: number;
       headroom: number;
@@ -443,8 +450,8 @@ describe("outputs", () => {
     };
     const sum = (kind: string) =>
       budget.lines.filter((line) => line.kind === kind).reduce((total, line) => total + line.slots, 0);
-    expect([sum("role"), sum("unmanaged"), sum("deployer"), sum("reserved")]).toEqual([58, 28, 10, 3]);
-    expect(budget).toMatchObject({ total: 99, headroom: 1, fits: true });
+    expect([sum("role"), sum("unmanaged"), sum("deployer"), sum("reserved")]).toEqual([59, 28, 10, 3]);
+    expect(budget).toMatchObject({ total: 100, headroom: 0, fits: true });
     expect(run.outputs.unmanagedConnections).toEqual([
       { name: "reporting_refresher", slots: 4, detail: "refreshes reporting views" },
       { name: "bi_reader", slots: 6, detail: "read-only BI login" },
@@ -513,8 +520,8 @@ describe("settings the provider cannot set, and the superuser's password", () =>
     expect(named(run, TYPES.postgresqlProvider, "admin-provider").dependencies).toContain(superuser.urn);
   });
 
-  test("prod sets the superuser's marker: its generated password and salt are keyed to it", () => {
-    expect(named(run, TYPES.randomPassword, "superuser-password").inputs.keepers).toEqual({ rotation: "2026-11-22" });
-    expect(named(run, TYPES.randomBytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "2026-11-22" });
+  test("prod does not rotate the superuser yet: the marker waits until the audit shows no service on it (docs/audit.md)", () => {
+    expect(named(run, TYPES.randomPassword, "superuser-password").inputs.keepers).toEqual({ rotation: "initial" });
+    expect(named(run, TYPES.randomBytes, "superuser-salt").inputs.keepers).toEqual({ rotation: "initial" });
   });
 });

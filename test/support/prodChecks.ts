@@ -213,6 +213,7 @@ export function prodPrivilegeChecks(current: () => LoggedInStack, options: { ado
       expect(Object.fromEntries(rows.map((row) => [row.rolname, row.rolconnlimit]))).toEqual({
         cron_app: 5,
         dashboard_app: 8,
+        fleetdb_auditor: 1,
         gateway_app: 15,
         tracksolid_owner: 30,
       });

@@ -1,6 +1,6 @@
 // Timeouts parse the way PostgreSQL parses a GUC whose base unit is milliseconds.
 import { describe, expect, test } from "vitest";
-import { parseDuration } from "../../src/config/durations";
+import { formatDuration, parseDuration } from "../../src/config/durations";
 
 describe("parseDuration", () => {
   test.each<[unknown, number]>([
@@ -42,5 +42,18 @@ describe("parseDuration", () => {
       expect(result.problem).toMatch(
         /^expected milliseconds \(an integer\) or a string with a unit \(us, ms, s, min, h, d\), from 0 to 2147483647 ms/,
       );
+  });
+});
+describe("formatDuration", () => {
+  test.each<[number, string]>([
+    [0, "0"],
+    [250, "250ms"],
+    [30_000, "30s"],
+    [90_000, "90s"],
+    [300_000, "5min"],
+    [7_200_000, "2h"],
+    [86_400_000, "1d"],
+  ])("%d ms is %s", (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
   });
 });
