@@ -34,7 +34,13 @@ const addressBlock = z.string().refine((value) => parseAddressBlock(value) !== u
 const matchRule = z
   .strictObject({
     /** The application_name it sets today (exact). */
-    applicationName: z.string().min(1).max(63).optional(),
+    applicationName: z
+      .string()
+      .refine((value) => /^[\x20-\x7e]{1,63}$/.test(value), {
+        error: (issue) =>
+          `expected a printable application_name of 1-63 characters, got ${JSON.stringify(issue.input)}`,
+      })
+      .optional(),
     /** The client address or CIDR block it connects from. */
     clientAddress: addressBlock.optional(),
   })
