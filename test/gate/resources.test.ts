@@ -17,7 +17,7 @@ const PREFIX = "urn:pulumi:prod::fleetdb::";
 describe("npm run resources -- --stack prod", () => {
   test("exits 0 and counts what it wrote on stderr", () => {
     expect(prod.code).toBe(0);
-    expect(prod.stderr).toBe("resources: 99 provider resources, 9 of fleetdb's own, stack prod\n");
+    expect(prod.stderr).toBe("resources: 103 provider resources, 9 of fleetdb's own, stack prod\n");
   });
 
   test("the provider's inputs, without its password", () => {
@@ -68,7 +68,7 @@ describe("npm run resources -- --stack prod", () => {
     const urns = new Set(capture.resources.map((resource) => resource.urn));
     const outside = capture.resources.flatMap((resource) => resource.dependencies.filter((urn) => !urns.has(urn)));
     expect(outside).toEqual([]);
-    expect(capture.resources.filter((resource) => resource.dependencies.length > 0)).toHaveLength(99);
+    expect(capture.resources.filter((resource) => resource.dependencies.length > 0)).toHaveLength(105);
   });
 });
 
