@@ -8,6 +8,7 @@ import { BadInput, EXIT, loadStack, runTool, toolCommand, withStackOptions, type
 import { renderJson, renderText } from "./lib/gateReport";
 import { runProgram } from "./lib/mockRuntime";
 import { PolicyConfigError } from "./lib/policyPackConfig";
+import { PolicyPackProcess } from "./lib/policyEngine";
 import { judgeRun } from "./lib/policyVerdict";
 import { stackPolicyResources } from "./lib/stackPolicyResources";
 
@@ -37,10 +38,22 @@ async function main(argv: string[]): Promise<number> {
       `note: ${placeholder} is a secret; offline it is a placeholder (no policy reads secret values)\n`,
     );
 
-  const run = await runProgram({ config: file.config, secretKeys: file.secretKeys, stack, preview: true });
+  // The pack starts while the program runs: neither waits for the other.
+  const pack = PolicyPackProcess.start();
+  pack.catch(() => undefined); // its failure is reported where it is awaited, not as an unhandled rejection
+  let run;
+  try {
+    run = await runProgram({ config: file.config, secretKeys: file.secretKeys, stack, preview: true });
+  } catch (error) {
+    await pack.then(
+      (started) => started.close(),
+      () => undefined,
+    );
+    throw error;
+  }
   let verdict;
   try {
-    verdict = await judgeRun(run, { stack, policyConfigFile: options.policyConfig, preview: true });
+    verdict = await judgeRun(run, { stack, policyConfigFile: options.policyConfig, preview: true, pack });
   } catch (error) {
     if (error instanceof PolicyConfigError) throw new BadInput(error.problems);
     throw error;

@@ -73,6 +73,9 @@ export function loadStack(options: StackOptions): LoadedStack {
  * problem on one line of stderr; anything unexpected is fleetdb's own failure: exit 4 with the trace.
  */
 export function runTool(main: () => Promise<number>): void {
+  // An interrupted tool still exits through process.exit, so its 'exit' handlers stop what it started.
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
   main().then(
     (code) => exitWhenFlushed(code),
     (error: unknown) => {

@@ -51,6 +51,11 @@ export class PolicyPackProcess {
       cwd: packDir,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    // The pack never outlives the tool, however the tool ends (runTool turns SIGINT/SIGTERM into an exit).
+    // SIGKILL: the policy server outlasts a SIGTERM while a client it served has gone away.
+    const killOnExit = () => child.kill("SIGKILL");
+    process.once("exit", killOnExit);
+    child.once("exit", () => process.removeListener("exit", killOnExit));
     const port = await new Promise<number>((resolve, reject) => {
       let stdout = "";
       let stderr = "";

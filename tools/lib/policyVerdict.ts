@@ -40,10 +40,26 @@ const PREVIEW_UNKNOWN = /^can't run policy '[^']+' from policy pack '[^']+' duri
  */
 export async function judgeRun(
   run: ProgramRun,
-  options: { stack: string; policyConfigFile?: string; preview: boolean },
+  options: {
+    stack: string;
+    policyConfigFile?: string;
+    preview: boolean;
+    /** A pack already starting (the gate starts it while the program runs); closed here either way. */
+    pack?: Promise<PolicyPackProcess>;
+  },
 ): Promise<Verdict> {
-  const given = options.policyConfigFile ? readPolicyConfigFile(options.policyConfigFile) : {};
-  const pack = await PolicyPackProcess.start();
+  const starting = options.pack ?? PolicyPackProcess.start();
+  let given;
+  try {
+    given = options.policyConfigFile ? readPolicyConfigFile(options.policyConfigFile) : {};
+  } catch (error) {
+    await starting.then(
+      (pack) => pack.close(),
+      () => undefined,
+    );
+    throw error;
+  }
+  const pack = await starting;
   try {
     const info = await pack.info();
     const config = reconcilePolicyConfig(info.policies, given);
