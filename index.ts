@@ -25,7 +25,7 @@ const { config, superuserPassword } = loadStackConfig();
 
 const credential = new AdminCredential("superuser", {
   configuredPassword: superuserPassword,
-  rotation: config.superuserPasswordRotation,
+  rotationMarker: config.superuserPasswordRotation,
 });
 const server = new TimescaleServer("timescale", { server: config.server, superuserPassword: credential.password });
 const admin = new AdminConnection("admin", {
@@ -62,7 +62,7 @@ const logins = new Map(
 const auditor = config.audit.auditor
   ? new AuditorLogin(
       "auditor",
-      { auditor: config.audit.auditor, rotation: config.passwordRotation, provider },
+      { auditor: config.audit.auditor, rotationMarker: config.passwordRotation, provider },
       { dependsOn: [...groups.values(), ...logins.values()].map((component) => component.role) },
     )
   : undefined;

@@ -6,11 +6,11 @@ export interface AdminCredentialArgs {
   /** The live superuser password of an existing data volume (fleetdb:superuserPassword, a secret). */
   configuredPassword?: pulumi.Output<string>;
   /** fleetdb:superuserPasswordRotation. Unset: the superuser keeps its password; set or changed: a new generated one. */
-  rotation?: string;
+  rotationMarker?: string;
 }
 
-/** The rotation keeper before the superuser's marker is first set. */
-export const INITIAL_ROTATION = "initial";
+/** The marker the superuser's generated password is kept under before fleetdb:superuserPasswordRotation is set. */
+export const INITIAL_MARKER = "initial";
 
 export class AdminCredential extends pulumi.ComponentResource {
   /** The password the superuser must have (a secret): POSTGRES_PASSWORD for a fresh volume, the target of a rotation. */
@@ -22,9 +22,9 @@ export class AdminCredential extends pulumi.ComponentResource {
 
   constructor(name: string, args: AdminCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetdb:server:AdminCredential", name, {}, opts);
-    const generated = generatedPassword(name, args.rotation ?? INITIAL_ROTATION, this);
+    const generated = generatedPassword(name, args.rotationMarker ?? INITIAL_MARKER, this);
     // Until the marker is set, a configured live password wins (adopting a server changes nothing).
-    const adopting = args.rotation === undefined && args.configuredPassword !== undefined;
+    const adopting = args.rotationMarker === undefined && args.configuredPassword !== undefined;
     this.password = pulumi.secret(adopting ? args.configuredPassword! : generated.password);
     this.verifier = adopting ? verifierOf(args.configuredPassword!, generated.salt) : generated.verifier;
     this.bootstrapPassword = args.configuredPassword ? pulumi.secret(args.configuredPassword) : undefined;

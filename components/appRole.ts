@@ -61,7 +61,7 @@ export class AppRole extends pulumi.ComponentResource {
 
     const passwords = new Map<string, pulumi.Output<string>>();
     for (const identity of layout.logins) {
-      const { password, verifier } = generatedPassword(identity.name, identity.generation, this);
+      const { password, verifier } = generatedPassword(identity.name, identity.passwordMarker, this);
       passwords.set(identity.name, password);
       const memberOf = group ? [group] : args.groups;
       const login = new postgresql.Role(

@@ -2,7 +2,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import { AUDITOR_LOGIN_TYPE } from "../policies/core/auditorType";
-import type { AuditConfig } from "../src/config/auditSchema";
+import type { AuditConfig } from "../src/config/sections/audit";
 import { NO_ELEVATED_ATTRIBUTES } from "../policies/core/roleAttributes";
 import { generatedPassword } from "../resources/generatedPassword";
 
@@ -12,7 +12,7 @@ export interface AuditorLoginArgs {
   /** The validated `fleetdb:audit.auditor`. */
   auditor: NonNullable<AuditConfig["auditor"]>;
   /** fleetdb:passwordRotation: its password rotates with the app roles'. */
-  rotation: string;
+  rotationMarker: string;
   /** The provider every postgresql resource is passed explicitly. */
   provider: postgresql.Provider;
 }
@@ -25,7 +25,7 @@ export class AuditorLogin extends pulumi.ComponentResource {
 
   constructor(name: string, args: AuditorLoginArgs, opts?: pulumi.ComponentResourceOptions) {
     super(AUDITOR_LOGIN_TYPE, name, {}, opts);
-    const { password, verifier } = generatedPassword(name, args.rotation, this);
+    const { password, verifier } = generatedPassword(name, args.rotationMarker, this);
     this.roleName = args.auditor.name;
     this.role = new postgresql.Role(
       `${name}-role`,

@@ -1,7 +1,7 @@
 // A login role's settings postgresql.Role has no field for (lock_timeout, idle_session_timeout), role-wide and per database.
 import type * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import { FLEETDB_MANAGED_SETTINGS, type RoleConfig, type RoleSettings as Settings } from "../src/config/schema";
+import { FLEETDB_MANAGED_SETTINGS, type RoleConfig, type SettingValues } from "../src/config/schema";
 import type { AdminLogin } from "../src/dynamic/adminLogin";
 import { RoleSetting } from "../resources/roleSetting";
 import { SerialLanes } from "../resources/serialLanes";
@@ -37,7 +37,7 @@ export class RoleSettings extends pulumi.ComponentResource {
     prefix: string,
     role: postgresql.Role,
     database: string | undefined,
-    settings: Settings,
+    settings: SettingValues,
     args: RoleSettingsArgs,
   ): void {
     const lane = SerialLanes.adminConnections;

@@ -16,12 +16,13 @@ export interface GeneratedPassword {
 }
 
 /**
- * `${name}-password` and `${name}-salt`, both keyed to `rotation`. A salt derived from the password
+ * `${name}-password` and `${name}-salt`, both kept until the rotation `marker` changes. A salt derived from the password
  * would let an attacker skip the PBKDF2 iterations; a fresh salt per apply would change the verifier
  * every time: so the salt is random, kept in state, and replaced together with the password.
  */
-export function generatedPassword(name: string, rotation: string, parent: pulumi.Resource): GeneratedPassword {
-  const keepers = { rotation };
+export function generatedPassword(name: string, marker: string, parent: pulumi.Resource): GeneratedPassword {
+  // The keeper's key is in every stack's state: renaming it would replace every password.
+  const keepers = { rotation: marker };
   const password = new random.RandomPassword(`${name}-password`, { ...GENERATED_PASSWORD, keepers }, { parent });
   const salt = new random.RandomBytes(`${name}-salt`, { length: 16, keepers }, { parent });
   return { password: password.result, salt: salt.base64, verifier: verifierOf(password.result, salt.base64) };

@@ -8,8 +8,8 @@ export interface LoginIdentity {
   name: string;
   /** Its CONNECTION LIMIT. */
   connectionLimit: number;
-  /** Keeper for its generated password: changes exactly when this login's password must. */
-  generation: string;
+  /** The rotation marker its generated password is keyed to: changes exactly when this login's password must. */
+  passwordMarker: string;
   /** true: the services connect as this login now. */
   active: boolean;
   /** Set at login (`ALTER ROLE … SET role`): alternating logins act as their group. */
@@ -50,7 +50,7 @@ export function roleLayout(
 ): RoleLayout {
   const limit = role.connectionLimit ?? -1;
   if (role.rotation === "single") {
-    const login: LoginIdentity = { name, connectionLimit: limit, generation: marker, active: true };
+    const login: LoginIdentity = { name, connectionLimit: limit, passwordMarker: marker, active: true };
     return { mode: "single", logins: [login], active: login };
   }
   const generation = generationOf(marker) ?? 0;
@@ -61,7 +61,7 @@ export function roleLayout(
     return {
       name: `${name}${suffix}`,
       connectionLimit: shares[index],
-      generation: String(keyed),
+      passwordMarker: String(keyed),
       active: generation % 2 === parity,
       assumeRole: name,
     };

@@ -1,16 +1,8 @@
 // npm run gate: the policy pack over the stack's program, offline (no Pulumi CLI, no cloud credentials, no database).
-import * as path from "node:path";
 import { Option } from "commander";
-import { budgetFromResources } from "../policies/core/budgetFromResources";
-import { computeBudget, type ConnectionBudget } from "../policies/core/connectionBudget";
-import { TYPES } from "../policies/core/resourceTypes";
-import { BadInput, EXIT, loadStack, runTool, toolCommand, withStackOptions, type StackOptions } from "./lib/cli";
+import { EXIT, loadStack, runTool, toolCommand, withStackOptions, type StackOptions } from "./lib/cli";
 import { renderJson, renderText } from "./lib/gateReport";
-import { runProgram } from "./lib/mockRuntime";
-import { PolicyConfigError } from "./lib/policyPackConfig";
-import { PolicyPackProcess } from "./lib/policyEngine";
-import { judgeRun } from "./lib/policyVerdict";
-import { stackPolicyResources } from "./lib/stackPolicyResources";
+import { startPackServer } from "./lib/policyPackServer";
 
 interface GateOptions extends StackOptions {
   policyConfig?: string;
@@ -38,73 +30,14 @@ async function main(argv: string[]): Promise<number> {
       `note: ${placeholder} is a secret; offline it is a placeholder (no policy reads secret values)\n`,
     );
 
-  // The pack starts while the program runs: neither waits for the other.
-  const pack = PolicyPackProcess.start();
-  pack.catch(() => undefined); // its failure is reported where it is awaited, not as an unhandled rejection
-  let run;
-  try {
-    run = await runProgram({ config: file.config, secretKeys: file.secretKeys, stack, preview: true });
-  } catch (error) {
-    await pack.then(
-      (started) => started.close(),
-      () => undefined,
-    );
-    throw error;
-  }
-  let verdict;
-  try {
-    verdict = await judgeRun(run, { stack, policyConfigFile: options.policyConfig, preview: true, pack });
-  } catch (error) {
-    if (error instanceof PolicyConfigError) throw new BadInput(error.problems);
-    throw error;
-  }
-  for (const warning of verdict.configWarnings) process.stderr.write(`warning: ${warning}\n`);
-  // The policy's own computation, with the ceiling the pack was configured with (its schema supplies the default).
-  const ceiling = Number(verdict.config.get("connection-budget")!.properties.maxConnectionsCeiling);
-  const budget = computeBudget(budgetFromResources(stackPolicyResources(run), ceiling).input);
-  const stackOutputs = run.resources.find((resource) => resource.type === TYPES.stack)?.outputs ?? {};
-  assertBudgetAgreement(stackOutputs.connectionBudget, budget);
-  const report = {
-    stack,
-    file: path.relative(process.cwd(), file.path) || file.path,
-    resources: run.resources.length,
-    placeholders: file.placeholders,
-    verdict,
-    budget,
-  };
+  // The pack starts before this process loads the Pulumi SDKs: its start-up and ours overlap.
+  const server = startPackServer();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the pack has started
+  const { runGate } = require("./lib/gateRun") as typeof import("./lib/gateRun");
+  const report = await runGate({ stack, file, policyConfig: options.policyConfig, server });
+  for (const warning of report.verdict.configWarnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(options.json ? renderJson(report) : renderText(report));
-  return verdict.failed ? EXIT.checkFailed : EXIT.clean;
-}
-
-/**
- * The program's connectionBudget output (from config) and the policy's computation (from the declared
- * resources) must be one budget: a difference is a bug in one of them, not something to report as drift.
- */
-export function assertBudgetAgreement(exported: unknown, computed: ConnectionBudget): void {
-  if (canonical(exported) !== canonical(computed)) {
-    throw new Error(
-      `the program's connectionBudget output disagrees with connection-budget's computation from the resources:\n  exported: ${JSON.stringify(exported)}\n  computed: ${JSON.stringify(computed)}`,
-    );
-  }
-}
-
-/**
- * JSON with keys and budget lines sorted: registered outputs come back with their keys reordered, and
- * resources register in an order of their own (a line is a line wherever it stands).
- */
-function canonical(value: unknown): string {
-  const sorted = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(sorted).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    if (node && typeof node === "object") {
-      return Object.fromEntries(
-        Object.entries(node)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([key, child]) => [key, sorted(child)]),
-      );
-    }
-    return node;
-  };
-  return JSON.stringify(sorted(value));
+  return report.verdict.failed ? EXIT.checkFailed : EXIT.clean;
 }
 
 if (require.main === module) runTool(() => main(process.argv));

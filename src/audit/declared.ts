@@ -1,6 +1,6 @@
 // The declared side of the audit, read from the resources the program registers (as the SQL plan is): no second model.
 import type { ConnectionBudget } from "../../policies/core/connectionBudget";
-import type { MatchRule } from "../config/auditSchema";
+import type { MatchRule } from "../config/sections/audit";
 import { PUBLIC_ROLE } from "../privilegeMatrix";
 
 /** A registered resource as the audit reads it (a RegisteredResource from the mock runtime fits). */

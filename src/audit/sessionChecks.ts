@@ -1,5 +1,5 @@
 // Sessions: superuser sessions, each service's cutover, live slots against the budget, and the server's slot settings.
-import { addressMatches, type MatchRule } from "../config/auditSchema";
+import { addressMatches, type MatchRule } from "../config/sections/audit";
 import type { DeclaredModel } from "./declared";
 import { finding, type Finding, type Skipped } from "./findings";
 import type { LiveCatalog, LiveSession } from "./liveCatalog";

@@ -1,6 +1,6 @@
 // The rules that relate one config value to another: names, owners, references, the deployer's own login.
 import type { z } from "zod";
-import { auditReferenceProblems } from "./auditSchema";
+import { auditReferenceProblems } from "./sections/audit";
 import { identifierProblem } from "./identifiers";
 import { ALTERNATING_SUFFIXES } from "../loginIdentities";
 import { checkGroupRole, checkLoginRole } from "./roleRules";

@@ -1,8 +1,8 @@
 // The stack's configuration: every `fleetdb:` key's shape (sections/), then the rules across keys (references).
 import { z } from "zod";
-import { auditSchema } from "./auditSchema";
 import { checkReferences } from "./references";
 import { admin } from "./sections/admin";
+import { audit } from "./sections/audit";
 import { budget } from "./sections/budget";
 import { databases } from "./sections/databases";
 import { handover } from "./sections/handover";
@@ -39,8 +39,8 @@ const stackConfigShape = z.strictObject(
     passwordRotation: marker,
     /** Changing it rotates the superuser's password (unset: the superuser keeps the password it has). */
     superuserPasswordRotation: marker.optional(),
-    /** The live audit: an optional auditor login and session match rules (src/config/auditSchema.ts). */
-    audit: auditSchema,
+    /** The live audit: an optional auditor login and session match rules. */
+    audit,
   },
   { error: expecting("a mapping") },
 );
@@ -53,6 +53,7 @@ export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ServerConfig = StackConfig["server"];
 export type RoleConfig = StackConfig["roles"][string];
 export type DatabaseConfig = StackConfig["databases"][string];
-export type RoleSettings = RoleConfig["settings"];
+/** A role's session settings by name (statement_timeout: "30s"), as the config declares them. */
+export type SettingValues = RoleConfig["settings"];
 
 export type Issue = { path: (string | number)[]; message: string };

@@ -10,7 +10,9 @@ const SERIALIZED_PROVIDER = "__provider";
 async function dump(file: string, stack: string): Promise<void> {
   const stackFile = readStackFile(file);
   const run = await runProgram({ config: stackFile.config, secretKeys: stackFile.secretKeys, stack, preview: false });
-  const resources = run.resources.map((resource) => ({
+  // By URN: registrations that wait on nothing complete in an order of the runtime's, not the program's.
+  const byUrn = [...run.resources].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  const resources = byUrn.map((resource) => ({
     urn: resource.urn,
     parent: resource.parent,
     provider: resource.provider,

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { expect, test } from "vitest";
 import { failureOf } from "../../tools/lib/cli";
 import { compiledPack, PackTypeError } from "../../tools/lib/compiledPack";
-import { POLICY_PACK_DIR } from "../../tools/lib/policyEngine";
+import { POLICY_PACK_DIR } from "../../tools/lib/policyPackServer";
 import { PROJECT_ROOT } from "../../tools/lib/projectRoot";
 
 // Inside the project, so the copy resolves @pulumi/policy from the project's node_modules like the pack does.

@@ -125,6 +125,13 @@ export function failureOf(error: unknown): { code: number; lines: string[] } {
         lines: [`error: the program registers one resource twice, which pulumi preview refuses: ${cause.message}`],
       };
     }
+    // The program's own error, not the wrapper's; its frames are kept only on request (mockRuntime).
+    const trace = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+    const hint = /\n\s+at /.test(trace) ? [] : ["(run again with FLEETDB_PROGRAM_STACKS=1 for the program's stack)"];
+    return {
+      code: EXIT.internalError,
+      lines: [`fleetdb failed (a bug, exit ${EXIT.internalError}): ${trace}`, ...hint],
+    };
   }
   const trace = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { code: EXIT.internalError, lines: [`fleetdb failed (a bug, exit ${EXIT.internalError}): ${trace}`] };

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import * as ts from "typescript";
+import type * as TypeScript from "typescript";
 import { PROJECT_ROOT } from "./projectRoot";
 
 /** The pack does not compile: the CLI would refuse it the same way ("Unable to compile TypeScript"). */
@@ -34,12 +34,16 @@ export function compiledPack(
   cacheRoot = path.join(PROJECT_ROOT, "node_modules", ".cache", "fleetdb-pack"),
 ): string {
   const files = packFiles(packDir);
-  const hash = createHash("sha256").update(ts.version);
+  // The compiler's version from its manifest: loading the compiler itself is for a cache miss only.
+  const hash = createHash("sha256").update(compilerVersion());
   for (const file of files)
     hash.update(path.relative(packDir, file)).update("\0").update(readFileSync(file)).update("\0");
   const target = path.join(cacheRoot, hash.digest("hex").slice(0, 24));
   const entry = path.join(target, "index.js");
   if (existsSync(entry)) return entry;
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on a cache miss only
+  const ts = require("typescript") as typeof TypeScript;
 
   const configFile = ts.readConfigFile(path.join(packDir, "tsconfig.json"), (file) => ts.sys.readFile(file));
   const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, packDir);
@@ -75,4 +79,9 @@ export function compiledPack(
     rmSync(staging, { recursive: true, force: true });
   }
   return entry;
+}
+
+function compilerVersion(): string {
+  const manifest = path.join(path.dirname(require.resolve("typescript")), "..", "package.json");
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }

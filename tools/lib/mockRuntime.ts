@@ -55,6 +55,8 @@ export interface RunOptions {
   entry?: string;
   /** Overrides the mock's computed outputs for a resource (e.g. a password with URL delimiters). */
   computed?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
+  /** Called as each resource registers, with what has registered so far (the engine analyzes it then). */
+  onRegistered?: (resource: RegisteredResource, registered: readonly RegisteredResource[]) => void;
 }
 
 export const PROJECT = "fleetdb";
@@ -90,15 +92,20 @@ export function mockPassword(name: string): string {
  */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const mocks: pulumi.runtime.Mocks = {
-    newResource: (args) => ({
-      id: args.custom ? `${args.name}-id` : "",
-      state: {
-        ...(args.inputs as Record<string, unknown>),
-        ...(options.preview
-          ? {}
-          : computedOutputs(args.type, args.name, args.inputs as Record<string, unknown>, options.computed)),
-      },
-    }),
+    newResource: async (args) => {
+      // With a listener (the gate's pack), a turn of the event loop per registration, as a real engine's
+      // reply takes: the pack's replies and its start-up are read while the program runs, not after it.
+      if (options.onRegistered) await new Promise((resolve) => setImmediate(resolve));
+      return {
+        id: args.custom ? `${args.name}-id` : "",
+        state: {
+          ...(args.inputs as Record<string, unknown>),
+          ...(options.preview
+            ? {}
+            : computedOutputs(args.type, args.name, args.inputs as Record<string, unknown>, options.computed)),
+        },
+      };
+    },
     call: (args) => args.inputs as Record<string, unknown>,
   };
   await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, options.preview);
@@ -117,7 +124,11 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         callback(duplicate);
         return;
       }
-      if (!error && response) captured.push(describeRegistration(request, response));
+      if (!error && response) {
+        const resource = describeRegistration(request, response);
+        captured.push(resource);
+        options.onRegistered?.(resource, captured);
+      }
       callback(error, response);
     });
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
@@ -132,28 +143,50 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     return registerOutputs(request, callback);
   };
 
-  let exports: Record<string, unknown> = {};
+  let moduleExports: Record<string, unknown> = {};
   let outputs: Record<string, unknown> | undefined;
   // When the program throws, the Stack's internal promises reject too, unobserved: the error is reported once, here.
   const rejections = captureRejections();
+  const restoreStacks = withoutProgramStacks();
   try {
     outputs = await pulumi.runtime.runInPulumiStack(async () => {
-      exports = (await import(options.entry ?? path.join(PROJECT_ROOT, "index"))) as Record<string, unknown>;
-      return exports;
+      moduleExports = (await import(options.entry ?? path.join(PROJECT_ROOT, "index"))) as Record<string, unknown>;
+      return moduleExports;
     });
     // Resources that wait on other resources' outputs register after the stack's outputs resolve.
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   } catch (error) {
+    restoreStacks();
     await rejections.release(duplicates[0] ?? error);
     throw new ProgramError(duplicates[0] ?? error, captured);
   }
+  restoreStacks();
   await rejections.release(duplicates[0]);
   if (duplicates[0]) throw new ProgramError(duplicates[0], captured);
   const secretOutputs: string[] = [];
-  for (const [key, value] of Object.entries(exports)) {
+  for (const [key, value] of Object.entries(moduleExports)) {
     if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.push(key);
   }
-  return { resources: captured, outputs: outputs ?? {}, secretOutputs, exports };
+  return { resources: captured, outputs: outputs ?? {}, secretOutputs, exports: moduleExports };
+}
+
+/** Set to 1 to keep stack frames (source-mapped) in errors the program throws, at the cost of a slower run. */
+export const PROGRAM_STACKS_VARIABLE = "FLEETDB_PROGRAM_STACKS";
+
+/**
+ * The SDK takes `new Error().stack` for every promise it makes (for its leak report): capturing and
+ * formatting those stacks (source-mapped, as tsx runs us) is most of a run's time and garbage. Without
+ * FLEETDB_PROGRAM_STACKS=1, errors made during the run carry their message only. Returns the undo.
+ */
+function withoutProgramStacks(): () => void {
+  if (process.env[PROGRAM_STACKS_VARIABLE] === "1") return () => undefined;
+  const saved = { sourceMaps: process.sourceMapsEnabled, limit: Error.stackTraceLimit };
+  process.setSourceMapsEnabled(false);
+  Error.stackTraceLimit = 0;
+  return () => {
+    process.setSourceMapsEnabled(saved.sourceMaps);
+    Error.stackTraceLimit = saved.limit;
+  };
 }
 
 /** Holds unhandled rejections during a run; on release, drops those that repeat `expected` and re-raises others. */

@@ -1,17 +1,13 @@
 // Plays the Pulumi engine's part for a policy pack: starts the pack the way the CLI does and analyzes a run over gRPC.
-import { spawn, type ChildProcess } from "node:child_process";
-import * as path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { ProgramRun, RegisteredResource } from "./mockRuntime";
-import { compiledPack } from "./compiledPack";
-import { PROJECT_ROOT } from "./projectRoot";
+import { POLICY_PACK_DIR, startPackServer, type PackServer } from "./policyPackServer";
 import type { EnforcementLevel, PolicyConfig, PolicyInfo } from "./policyPackConfig";
-
-export const POLICY_PACK_DIR = path.join(PROJECT_ROOT, "policies");
 
 const LEVEL_NAMES: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
 const LEVEL_CODES: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
@@ -39,39 +35,16 @@ export class PolicyPackProcess {
     private readonly client: InstanceType<typeof analyzerrpc.AnalyzerClient>,
   ) {}
 
-  /**
-   * Runs `policies/` from its own directory with @pulumi/pulumi's run-policy-pack (ts-node, the pack's
-   * package.json and tsconfig), as `pulumi preview --policy-pack policies` does, and connects to it.
-   */
+  /** Starts the pack (see startPackServer) and connects to it. */
   static async start(packDir = POLICY_PACK_DIR): Promise<PolicyPackProcess> {
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-    // Type-checked once per content (PackTypeError when it does not compile), then run as JavaScript.
-    const entry = compiledPack(packDir);
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", entry], {
-      cwd: packDir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    // The pack never outlives the tool, however the tool ends (runTool turns SIGINT/SIGTERM into an exit).
-    // SIGKILL: the policy server outlasts a SIGTERM while a client it served has gone away.
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    child.once("exit", () => process.removeListener("exit", killOnExit));
-    const port = await new Promise<number>((resolve, reject) => {
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /^(\d+)\s*$/m.exec(stdout);
-        if (match) resolve(Number(match[1]));
-      });
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on("exit", (code) =>
-        reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr || stdout}`)),
-      );
-      child.on("error", reject);
-    });
+    return PolicyPackProcess.connect(startPackServer(packDir));
+  }
+
+  /** Connects to a pack started with startPackServer, once it serves. */
+  static async connect(server: PackServer): Promise<PolicyPackProcess> {
+    const port = await server.port;
     const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new PolicyPackProcess(child, client);
+    return new PolicyPackProcess(server.child, client);
   }
 
   async info(): Promise<{ name: string; version: string; policies: PolicyInfo[] }> {
@@ -119,8 +92,8 @@ export class PolicyPackProcess {
   }
 
   /** Resource policies, once per resource, on its inputs (what `pulumi preview` sends after Check). */
-  async analyze(resource: RegisteredResource, run: ProgramRun): Promise<AnalysisResult> {
-    const request = withIdentity(new analyzerproto.AnalyzeRequest(), resource, run, "inputs");
+  async analyze(resource: RegisteredResource, registered: readonly RegisteredResource[]): Promise<AnalysisResult> {
+    const request = withIdentity(new analyzerproto.AnalyzeRequest(), resource, registered, "inputs");
     return readAnalysis(await this.call<analyzerproto.AnalyzeResponse>("analyze", request), resource.urn);
   }
 
@@ -129,7 +102,7 @@ export class PolicyPackProcess {
     const request = new analyzerproto.AnalyzeStackRequest();
     request.setResourcesList(
       run.resources.map((resource) => {
-        const entry = withIdentity(new analyzerproto.AnalyzerResource(), resource, run, "outputs");
+        const entry = withIdentity(new analyzerproto.AnalyzerResource(), resource, run.resources, "outputs");
         if (resource.parent) entry.setParent(resource.parent);
         entry.setDependenciesList(resource.dependencies);
         for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
@@ -162,7 +135,7 @@ export class PolicyPackProcess {
 function withIdentity<T extends analyzerproto.AnalyzeRequest | analyzerproto.AnalyzerResource>(
   message: T,
   resource: RegisteredResource,
-  run: ProgramRun,
+  registered: readonly RegisteredResource[],
   side: "inputs" | "outputs",
 ): T {
   message.setType(resource.type);
@@ -170,7 +143,7 @@ function withIdentity<T extends analyzerproto.AnalyzeRequest | analyzerproto.Ana
   message.setName(resource.name);
   message.setProperties(struct(resource[side]));
   message.setOptions(options(resource));
-  const provider = providerOf(resource, run, side);
+  const provider = providerOf(resource, registered, side);
   if (provider) message.setProvider(provider);
   return message;
 }
@@ -194,12 +167,12 @@ function options(resource: RegisteredResource): analyzerproto.AnalyzerResourceOp
 
 function providerOf(
   resource: RegisteredResource,
-  run: ProgramRun,
+  registered: readonly RegisteredResource[],
   side: "inputs" | "outputs",
 ): analyzerproto.AnalyzerProviderResource | undefined {
   if (!resource.provider) return undefined;
   const urn = resource.provider.slice(0, resource.provider.lastIndexOf("::"));
-  const provider = run.resources.find((candidate) => candidate.urn === urn);
+  const provider = registered.find((candidate) => candidate.urn === urn);
   if (!provider) return undefined;
   const result = new analyzerproto.AnalyzerProviderResource();
   result.setType(provider.type);

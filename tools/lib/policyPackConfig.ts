@@ -30,7 +30,7 @@ export class PolicyConfigError extends Error {
   }
 }
 
-type GivenConfig = Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>;
+export type GivenConfig = Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>;
 
 /** Reads a `--policy-pack-config` file: `{"all": "mandatory", "policy": "advisory" | {"enforcementLevel": …, key: value}}`. */
 export function readPolicyConfigFile(file: string): GivenConfig {

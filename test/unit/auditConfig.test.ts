@@ -1,6 +1,6 @@
 // fleetdb:audit: the auditor login and the match rules, each rejection naming its key.
 import { describe, expect, test } from "vitest";
-import { addressMatches, parseAddressBlock } from "../../src/config/auditSchema";
+import { addressMatches, parseAddressBlock } from "../../src/config/sections/audit";
 import { parseStackConfig } from "../../src/config/load";
 import { problemsOf, prodWith } from "../support/stackConfig";
 

@@ -1,7 +1,7 @@
 // The optional `fleetdb:audit` key: the auditor login the stack declares, and how to recognise today's sessions.
 import { BlockList, isIP } from "node:net";
 import { z } from "zod";
-import { identifierProblem } from "./identifiers";
+import { identifierProblem } from "../identifiers";
 
 /** An IP address or a CIDR block (10.0.0.0/8, ::1/128). */
 export function parseAddressBlock(
@@ -49,7 +49,7 @@ const matchRule = z
   });
 export type MatchRule = z.output<typeof matchRule>;
 
-export const auditSchema = z
+export const audit = z
   .strictObject({
     /** A login for the scheduled audit: NOSUPERUSER, member of pg_monitor, its CONNECTION LIMIT counted in the budget. */
     auditor: z
@@ -64,7 +64,7 @@ export const auditSchema = z
     match: z.record(z.string(), matchRule).default({}),
   })
   .default({ match: {} });
-export type AuditConfig = z.output<typeof auditSchema>;
+export type AuditConfig = z.output<typeof audit>;
 
 /** Problems in references from `audit` to the rest of the config (keys as in checkReferences). */
 export function auditReferenceProblems(config: {
