@@ -25,6 +25,8 @@ test("the external fixture passes the gate: no docker resource, the platform's 5
   expect(result.code, result.stderr).toBe(0);
   expect(result.stdout).toMatch(/│ platform reserved\s+│ reserved\s+│\s+5 │ superuser and platform slots, declared/);
   expect(result.stdout).toMatch(/│ total\s+│\s+100 │ of max_connections 100/);
+  expect(result.stdout).toMatch(/│ external-provider-tls +│ mandatory +│ pass /);
+  expect(result.stdout).toMatch(/│ no-public-db-port +│ mandatory +│ not applicable /);
 });
 
 describe("rejected external configs exit 2 naming the key", () => {
