@@ -10,33 +10,47 @@ import {
   GroupRole,
   RoleSettings,
   SchemaPrivileges,
+  ExternalServer,
   TimescaleServer,
-  CONTAINER_PORT,
 } from "./components";
 import { SerialLanes } from "./resources/serialLanes";
 import { loadStackConfig } from "./src/config/fromPulumi";
+import { isExternal, type EmbeddedStackConfig } from "./src/config/schema";
 import { databaseUrl } from "./src/databaseUrl";
+import { auditorEndpoint, serviceEndpoint } from "./src/endpoints";
 import { roleLayout } from "./src/loginIdentities";
 import { databaseGrants } from "./src/privilegeMatrix";
 import { stackBudget, unmanagedConsumers } from "./src/stackBudget";
 
 // Validation throws (naming every bad key) before a single resource is declared.
-const { config, superuserPassword } = loadStackConfig();
+const { config, superuserPassword, adminPassword } = loadStackConfig();
 
-const credential = new AdminCredential("superuser", {
-  configuredPassword: superuserPassword,
-  rotationMarker: config.superuserPasswordRotation,
-});
-const server = new TimescaleServer("timescale", { server: config.server, superuserPassword: credential.password });
-const admin = new AdminConnection("admin", {
-  admin: config.admin,
-  password: credential.password,
-  verifier: credential.verifier,
-  bootstrapPassword: credential.bootstrapPassword,
-  maxConnections: config.budget.deployerMaxConnections,
-  postgresMajorVersion: config.server.postgresMajorVersion,
-  dependsOn: [server],
-});
+/** Embedded: the superuser's credential, the container, the superuser's password on it, the provider. */
+function embeddedServer(embedded: EmbeddedStackConfig): AdminConnection {
+  const credential = new AdminCredential("superuser", {
+    configuredPassword: superuserPassword,
+    rotationMarker: embedded.superuserPasswordRotation,
+  });
+  const server = new TimescaleServer("timescale", { server: embedded.server, superuserPassword: credential.password });
+  return new AdminConnection("admin", {
+    admin: embedded.admin,
+    password: credential.password,
+    verifier: credential.verifier,
+    bootstrapPassword: credential.bootstrapPassword,
+    maxConnections: embedded.budget.deployerMaxConnections,
+    postgresMajorVersion: embedded.server.postgresMajorVersion,
+    dependsOn: [server],
+  });
+}
+// External (docs/external-mode.md): no container, no superuser; the provider logs in as the platform's admin.
+const admin: AdminConnection | ExternalServer = isExternal(config)
+  ? new ExternalServer("external", {
+      server: config.server,
+      admin: config.admin,
+      password: adminPassword!,
+      maxConnections: config.budget.deployerMaxConnections,
+    })
+  : embeddedServer(config);
 const provider = admin.provider;
 const lanes = new SerialLanes();
 
@@ -121,13 +135,11 @@ export const databaseUrls = pulumi.secret(
     .all(
       serviceRoleEntries.map(({ service, roleName, login }) =>
         login.password.apply((password) => {
-          const settings = config.services[service];
           const role = config.roles[roleName];
           const url = databaseUrl({
             username: login.activeLogin,
             password,
-            host: settings.host ?? config.server.networkAlias,
-            port: settings.port ?? CONTAINER_PORT,
+            ...serviceEndpoint(config, service),
             database: role.database,
             applicationName: service,
           });
@@ -171,8 +183,7 @@ export const auditorUrl = !auditor
         databaseUrl({
           username: auditor.roleName,
           password,
-          host: config.admin.host ?? "127.0.0.1",
-          port: config.admin.port ?? config.server.hostPort,
+          ...auditorEndpoint(config),
           database: "postgres",
           applicationName: "fleetdb-audit",
         }),

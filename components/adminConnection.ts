@@ -1,13 +1,13 @@
 // How the deployer logs in: the superuser's password set on the live server, then the postgresql provider using it.
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../src/config/schema";
+import type { EmbeddedStackConfig } from "../src/config/schema";
 import type { AdminLogin } from "../src/dynamic/adminLogin";
 import { SuperuserPassword } from "../resources/superuserPassword";
 
 export interface AdminConnectionArgs {
   /** The validated `fleetdb:admin` config. Unset host/port: PGHOST/PGPORT at run time. */
-  admin: StackConfig["admin"];
+  admin: EmbeddedStackConfig["admin"];
   /** The password the superuser must have (a secret). */
   password: pulumi.Input<string>;
   /** Its SCRAM verifier (a secret). */
@@ -29,6 +29,8 @@ export interface AdminEndpoint {
   database: string;
   username: string;
   sslmode: string;
+  /** Mode external: the CA bundle the provider verifies the server with. */
+  sslrootcert?: string;
 }
 
 export class AdminConnection extends pulumi.ComponentResource {

@@ -4,6 +4,7 @@ export * from "./adminCredential";
 export * from "./appDatabase";
 export * from "./appRole";
 export * from "./databaseAccess";
+export * from "./externalServer";
 export * from "./groupRole";
 export * from "./roleSettings";
 export * from "./schemaPrivileges";

@@ -4,7 +4,8 @@
 // superuser app role voids the whole connection budget; it also bypasses every grant. REPLICATION,
 // BYPASSRLS, CREATEROLE and CREATEDB, and the predefined roles below, reach past the database the app
 // works in (server files and programs, every table, other sessions). A NOLOGIN role counts too: its
-// members can SET ROLE to it.
+// members can SET ROLE to it. On a managed platform its admin role (rds_superuser, azure_pg_admin, …) stands in
+// for SUPERUSER: a member creates roles and ends other sessions.
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { policyConfig } from "./core/policyConfig";
 import { ROLE_ATTRIBUTES } from "./core/roleAttributes";
@@ -29,11 +30,26 @@ export const DANGEROUS_PREDEFINED_ROLES = [
  */
 export const MONITORING_PREDEFINED_ROLES = ["pg_monitor", "pg_read_all_stats", "pg_read_all_settings"];
 
+/**
+ * Managed platforms' admin roles (research/next-capabilities.md §2.1): not SUPERUSER, but a member can create
+ * roles and databases, see and end every session, and on some platforms replicate or install extensions.
+ */
+export const PLATFORM_ADMIN_ROLES = [
+  "rds_superuser",
+  "cloudsqlsuperuser",
+  "alloydbsuperuser",
+  "azure_pg_admin",
+  "neon_superuser",
+  "tsdbadmin",
+];
+
 interface Config {
   /** Role names that are deliberate exceptions. */
   allowedRoles: string[];
   /** Existing superuser roles a membership must not reach (the image's bootstrap superuser). */
   superuserRoles: string[];
+  /** Managed platforms' admin roles a membership must not reach. */
+  platformAdminRoles: string[];
 }
 
 const configSchema: PolicyConfigSchema = {
@@ -49,6 +65,12 @@ const configSchema: PolicyConfigSchema = {
       items: { type: "string" },
       default: ["postgres"],
       description: "Existing superusers no membership may reach.",
+    },
+    platformAdminRoles: {
+      type: "array",
+      items: { type: "string" },
+      default: PLATFORM_ADMIN_ROLES,
+      description: "Managed platforms' admin roles (rds_superuser, azure_pg_admin, …) no membership may reach.",
     },
   },
 };
@@ -121,6 +143,10 @@ function reportMembership(
     );
   } else if (config.superuserRoles.includes(group)) {
     report(`role ${member} is a member of the superuser role ${group} (through ${through}): remove the membership`);
+  } else if (config.platformAdminRoles.includes(group)) {
+    report(
+      `role ${member} is a member of ${group}, a managed platform's admin role (through ${through}): remove the membership`,
+    );
   } else if (DANGEROUS_PREDEFINED_ROLES.includes(group)) {
     report(
       `role ${member} is a member of ${group} (through ${through}), which reaches beyond its database: remove the membership`,

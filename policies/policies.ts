@@ -3,6 +3,7 @@ import type { Policies } from "@pulumi/policy";
 import { adminReservedSlots } from "./admin-reserved-slots";
 import { connectionBudget } from "./connection-budget";
 import { containedExtensions } from "./contained-extensions";
+import { externalProviderTls } from "./external-provider-tls";
 import { loginRoleTimeouts } from "./login-role-timeouts";
 import { noPublicDbPort } from "./no-public-db-port";
 import { noSuperuserAppRoles } from "./no-superuser-app-roles";
@@ -20,4 +21,5 @@ export const policies: Policies = [
   providerTls,
   adminReservedSlots,
   containedExtensions,
+  externalProviderTls,
 ];

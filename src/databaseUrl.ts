@@ -11,6 +11,10 @@ export interface DatabaseUrlParts {
   database: string;
   /** Shown in pg_stat_activity, so sessions of a shared role can be told apart. */
   applicationName: string;
+  /** libpq sslmode; unset (embedded mode): not in the URL. */
+  sslmode?: string;
+  /** The CA bundle's path on the client's host (with verify-*); unset: not in the URL. */
+  sslrootcert?: string;
 }
 
 /** A URL that cannot be built as asked: a part would have changed its shape. */
@@ -30,6 +34,8 @@ export function databaseUrl(parts: DatabaseUrlParts): string {
     throw new DatabaseUrlError(`port ${parts.port}: expected 1-65535`);
   }
   const query = new URLSearchParams({ application_name: parts.applicationName });
+  if (parts.sslmode !== undefined) query.set("sslmode", parts.sslmode);
+  if (parts.sslrootcert !== undefined) query.set("sslrootcert", parts.sslrootcert);
   const url =
     `postgresql://${encodeURIComponent(parts.username)}:${encodeURIComponent(parts.password)}` +
     `@${host}:${parts.port}/${encodeURIComponent(parts.database)}?${query.toString()}`;
@@ -42,10 +48,16 @@ export function databaseUrl(parts: DatabaseUrlParts): string {
     port: Number(parsed.port),
     database: decodeURIComponent(parsed.pathname.slice(1)),
     applicationName: parsed.searchParams.get("application_name"),
+    sslmode: parsed.searchParams.get("sslmode") ?? undefined,
+    sslrootcert: parsed.searchParams.get("sslrootcert") ?? undefined,
     params: [...parsed.searchParams.keys()].join(","),
     hash: parsed.hash,
   };
-  const expected = { ...parts, host, params: "application_name", hash: "" };
+  const params = [
+    "application_name",
+    ...(["sslmode", "sslrootcert"] as const).filter((key) => parts[key] !== undefined),
+  ];
+  const expected = { ...parts, host, params: params.join(","), hash: "" };
   for (const key of Object.keys(readBack) as (keyof typeof readBack)[]) {
     if (readBack[key] !== (expected as Record<string, unknown>)[key]) {
       throw new DatabaseUrlError(

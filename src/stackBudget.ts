@@ -1,15 +1,21 @@
 // The connection budget as the stack's config declares it (the policy pack recomputes it from resources).
 import { computeBudget, type ConnectionBudget } from "../policies/core/connectionBudget";
-import type { StackConfig } from "./config/schema";
+import { FLEETDB_MANAGED_SETTINGS } from "../policies/core/roleSettingNames";
+import type { ExternalServerConfig, StackConfig } from "./config/schema";
 import { roleLayout } from "./loginIdentities";
 import { providerOtherDatabases } from "./privilegeMatrix";
 
 /** The budget the config declares; `providerName` labels the deployer's line as the policy pack labels it. */
 export function stackBudget(config: StackConfig, providerName: string): ConnectionBudget {
+  const server = config.server;
   return computeBudget({
-    maxConnections: config.server.maxConnections,
-    superuserReservedConnections: config.server.superuserReservedConnections,
-    reservedConnections: config.server.reservedConnections,
+    maxConnections: server.maxConnections,
+    ...(server.mode === "embedded"
+      ? {
+          superuserReservedConnections: server.superuserReservedConnections,
+          reservedConnections: server.reservedConnections,
+        }
+      : { superuserReservedConnections: 0, reservedConnections: 0, ...externalReserved(server) }),
     loginRoles: Object.entries(config.roles)
       .filter(([, role]) => role.login)
       .flatMap(([name, role]) => {
@@ -30,9 +36,25 @@ export function stackBudget(config: StackConfig, providerName: string): Connecti
         otherDatabases: providerOtherDatabases(config).length,
       },
     ],
-    // The superuser-password resource always exists; role settings join its chain.
-    dynamicConnections: 1,
+    // Embedded: the superuser-password resource always exists; role settings join its chain. External: only
+    // role settings (fleetdb's own dynamic resources) hold a connection, when some role has one.
+    dynamicConnections: server.mode === "embedded" || hasFleetdbSettings(config) ? 1 : 0,
   });
+}
+
+function externalReserved(server: ExternalServerConfig): { platformReservedConnections: number } {
+  return { platformReservedConnections: server.platformReservedConnections };
+}
+
+/** Whether any login role has a setting fleetdb applies itself (a RoleSetting resource). */
+function hasFleetdbSettings(config: StackConfig): boolean {
+  return Object.values(config.roles).some(
+    (role) =>
+      role.login &&
+      [role.settings, ...Object.values(role.databaseSettings)].some((settings) =>
+        FLEETDB_MANAGED_SETTINGS.some((setting) => settings[setting] !== undefined),
+      ),
+  );
 }
 
 /** The unmanaged consumers as the budget counts them; also the stack output the policy pack reads. */

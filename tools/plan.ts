@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
       .addOption(
         new Option(
           "--validate <postgres-url>",
-          "validate against this server (the URL's user must be the superuser the provider uses; its password may come from PGPASSWORD)",
+          "validate against this server (the URL's user must be the admin the provider logs in as: the superuser, or in mode external the platform's admin; its password may come from PGPASSWORD)",
         ),
       )
       .addOption(

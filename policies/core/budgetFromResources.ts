@@ -19,12 +19,19 @@ const POSTGRES_DEFAULTS = { superuser_reserved_connections: 3, reserved_connecti
 export const PROVIDER_DEFAULT_MAX_CONNECTIONS = 20;
 /** The stack output that carries the consumers no resource describes. */
 export const UNMANAGED_OUTPUT = "unmanagedConnections";
+/** The stack output whose maxConnections and platformReservedConnections declare an external server's slots. */
+export const BUDGET_OUTPUT = "connectionBudget";
 
 export interface ServerSource {
   /** The container whose command was read, or undefined when no database container is declared. */
   container?: string;
   /** Settings its command pins. */
   pinned: { maxConnections?: number; superuserReservedConnections?: number; reservedConnections?: number };
+  /**
+   * No container: a server the stack does not run (mode external) declares its max_connections and the slots
+   * its platform keeps. No resource can carry them, so they come from the stack output `connectionBudget`.
+   */
+  declared?: { maxConnections: number; platformReservedConnections: number };
 }
 
 export interface StackBudgetInput {
@@ -60,11 +67,11 @@ export function budgetFromResources(resources: readonly BudgetResource[], ceilin
       otherDatabases: databasesTouched(resources, provider, providers.length === 1).size,
     };
   });
-  const server = serverFrom(resources);
+  const server = serverFrom(resources, stack?.props[BUDGET_OUTPUT]);
   // fleetdb's dynamic resources (superuser password, role settings) are chained: one connection at a time.
   const dynamicConnections = resources.some((resource) => fleetdbKindOf(resource) !== undefined) ? 1 : 0;
   const input: BudgetInput = {
-    maxConnections: server.pinned.maxConnections ?? ceiling,
+    maxConnections: server.pinned.maxConnections ?? server.declared?.maxConnections ?? ceiling,
     superuserReservedConnections:
       server.pinned.superuserReservedConnections ?? POSTGRES_DEFAULTS.superuser_reserved_connections,
     reservedConnections: server.pinned.reservedConnections ?? POSTGRES_DEFAULTS.reserved_connections,
@@ -72,6 +79,7 @@ export function budgetFromResources(resources: readonly BudgetResource[], ceilin
     unmanaged,
     deployers,
     dynamicConnections,
+    ...(server.declared ? { platformReservedConnections: server.declared.platformReservedConnections } : {}),
   };
   return { input, server, unboundedProviders };
 }
@@ -94,9 +102,9 @@ function databasesTouched(
   return touched;
 }
 
-function serverFrom(resources: readonly BudgetResource[]): ServerSource {
+function serverFrom(resources: readonly BudgetResource[], budgetOutput: unknown): ServerSource {
   const container = resources.find((resource) => resource.type === TYPES.container && servesPostgres(resource.props));
-  if (!container) return { pinned: {} };
+  if (!container) return { pinned: {}, ...declaredServer(budgetOutput) };
   const command = Array.isArray(container.props.command) ? container.props.command : [];
   const pinned = pinnedSettings(command);
   return {
@@ -126,4 +134,14 @@ function unmanagedFrom(value: unknown): BudgetInput["unmanaged"] {
       slots: numberOf(entry.slots) ?? 0,
       detail: typeof entry.detail === "string" ? entry.detail : undefined,
     }));
+}
+
+/** An external server's declared slots from the `connectionBudget` output; nothing when it declares none. */
+function declaredServer(value: unknown): Pick<ServerSource, "declared"> {
+  if (typeof value !== "object" || value === null) return {};
+  const output = value as Record<string, unknown>;
+  const maxConnections = numberOf(output.maxConnections);
+  const platformReservedConnections = numberOf(output.platformReservedConnections);
+  if (maxConnections === undefined || platformReservedConnections === undefined) return {};
+  return { declared: { maxConnections, platformReservedConnections } };
 }

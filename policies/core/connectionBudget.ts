@@ -16,6 +16,11 @@ export interface BudgetInput {
   maxConnections: number;
   superuserReservedConnections: number;
   reservedConnections: number;
+  /**
+   * A server fleetdb does not run (mode external): every slot a non-superuser cannot take, as declared
+   * (superuser_reserved_connections plus the platform's own). Set, it replaces the two PostgreSQL lines.
+   */
+  platformReservedConnections?: number;
   /** Every login role the stack manages, with its CONNECTION LIMIT (-1 = none). */
   loginRoles: { name: string; connectionLimit: number }[];
   /** Consumers no resource describes: BI logins, refreshers, backups, admin tools. */
@@ -37,6 +42,8 @@ export interface ConnectionBudget {
   unlimitedRoles: string[];
   /** total ≤ maxConnections and no role is unlimited. */
   fits: boolean;
+  /** Mode external only: the declared platform-reserved slots (the policy reads them back from this output). */
+  platformReservedConnections?: number;
 }
 
 /**
@@ -84,13 +91,27 @@ export function computeBudget(input: BudgetInput): ConnectionBudget {
       detail: "fleetdb dynamic resources, one connection at a time",
     });
   }
-  lines.push({
-    kind: "reserved",
-    name: "superuser_reserved_connections",
-    slots: input.superuserReservedConnections,
-    detail: "reserved",
-  });
-  lines.push({ kind: "reserved", name: "reserved_connections", slots: input.reservedConnections, detail: "reserved" });
+  if (input.platformReservedConnections !== undefined) {
+    lines.push({
+      kind: "reserved",
+      name: "platform reserved",
+      slots: input.platformReservedConnections,
+      detail: "superuser and platform slots, declared",
+    });
+  } else {
+    lines.push({
+      kind: "reserved",
+      name: "superuser_reserved_connections",
+      slots: input.superuserReservedConnections,
+      detail: "reserved",
+    });
+    lines.push({
+      kind: "reserved",
+      name: "reserved_connections",
+      slots: input.reservedConnections,
+      detail: "reserved",
+    });
+  }
   const total = lines.reduce((sum, line) => sum + Math.max(line.slots, 0), 0);
   const headroom = input.maxConnections - total;
   return {
@@ -100,5 +121,8 @@ export function computeBudget(input: BudgetInput): ConnectionBudget {
     headroom,
     unlimitedRoles,
     fits: headroom >= 0 && unlimitedRoles.length === 0,
+    ...(input.platformReservedConnections !== undefined
+      ? { platformReservedConnections: input.platformReservedConnections }
+      : {}),
   };
 }

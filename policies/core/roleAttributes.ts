@@ -31,3 +31,14 @@ export const NO_ELEVATED_ATTRIBUTES = {
   bypassRowLevelSecurity: false,
   inherit: true,
 } as const satisfies Partial<Record<RoleAttribute["input"], boolean>>;
+
+/**
+ * Attributes only a superuser may change, even on a role the admin created (PostgreSQL 16 role-attributes:
+ * CREATEROLE conveys neither SUPERUSER nor REPLICATION nor BYPASSRLS), with their pg_roles columns. A
+ * non-superuser admin's plan checks them on an existing role instead of re-setting them.
+ */
+export const SUPERUSER_ONLY_ATTRIBUTES = [
+  { input: "superuser", keyword: "SUPERUSER", column: "rolsuper" },
+  { input: "replication", keyword: "REPLICATION", column: "rolreplication" },
+  { input: "bypassRowLevelSecurity", keyword: "BYPASSRLS", column: "rolbypassrls" },
+] as const satisfies readonly { input: RoleAttribute["input"]; keyword: string; column: string }[];

@@ -81,7 +81,13 @@ export interface DeclaredModel {
   services: DeclaredService[];
   unmanaged: DeclaredConsumer[];
   budget: ConnectionBudget;
-  server: { maxConnections: number; superuserReservedConnections: number; reservedConnections: number };
+  server: {
+    maxConnections: number;
+    superuserReservedConnections: number;
+    reservedConnections: number;
+    /** Mode external: every slot a non-superuser cannot take, as declared (the live reserved settings must fit). */
+    platformReservedConnections?: number;
+  };
   /** The auditor login the stack declares, if any: the one role allowed pg_monitor. */
   auditor?: string;
 }
@@ -185,6 +191,9 @@ export function declaredModel(
       maxConnections: budget.maxConnections,
       superuserReservedConnections: reserved("superuser_reserved_connections"),
       reservedConnections: reserved("reserved_connections"),
+      ...(budget.platformReservedConnections !== undefined
+        ? { platformReservedConnections: budget.platformReservedConnections }
+        : {}),
     },
     auditor: extras.auditor,
   };

@@ -33,7 +33,10 @@ export function roleChecks(model: DeclaredModel, live: LiveCatalog): { findings:
   for (const role of live.roles) {
     if (isPredefined(role.name)) continue;
     const quoted = escapeIdentifier(role.name);
-    if (role.login && !role.superuser && role.connectionLimit === -1) {
+    // The deployer's own login: a superuser when the stack runs the server; in mode external the platform's
+    // admin, CREATEROLE and CREATEDB by design, its slots the budget's deployer line.
+    const deployer = role.name === model.superuser;
+    if (role.login && !role.superuser && !deployer && role.connectionLimit === -1) {
       const slots = model.roles.get(role.name)?.connectionLimit ?? unmanagedRoles.get(role.name)?.slots;
       findings.push(
         finding("unbounded-login", {
@@ -47,7 +50,7 @@ export function roleChecks(model: DeclaredModel, live: LiveCatalog): { findings:
         }),
       );
     }
-    if (!role.superuser) findings.push(...elevation(role, byName, model));
+    if (!role.superuser && !deployer) findings.push(...elevation(role, byName, model));
     if (role.login && !model.roles.has(role.name) && !unmanagedRoles.has(role.name) && role.name !== model.superuser) {
       findings.push(
         finding("undeclared-role", {

@@ -228,7 +228,8 @@ function limitFindings(
 }
 
 function serverSettingFindings(model: DeclaredModel, live: LiveCatalog): Finding[] {
-  const settings: [string, keyof DeclaredModel["server"]][] = [
+  if (model.server.platformReservedConnections !== undefined) return externalServerFindings(model, live);
+  const settings: [string, Exclude<keyof DeclaredModel["server"], "platformReservedConnections">][] = [
     ["max_connections", "maxConnections"],
     ["superuser_reserved_connections", "superuserReservedConnections"],
     ["reserved_connections", "reservedConnections"],
@@ -247,4 +248,42 @@ function serverSettingFindings(model: DeclaredModel, live: LiveCatalog): Finding
         "error",
       ),
     );
+}
+
+/**
+ * Mode external: the server is the platform's. Its max_connections must be the declared one, and the reserved
+ * slots PostgreSQL reports must fit in the declared platformReservedConnections (the platform's own, such as
+ * RDS's rds.rds_superuser_reserved_connections, have no common setting to read).
+ */
+function externalServerFindings(model: DeclaredModel, live: LiveCatalog): Finding[] {
+  const findings: Finding[] = [];
+  const declared = model.server.platformReservedConnections!;
+  if (live.server.maxConnections !== model.server.maxConnections)
+    findings.push(
+      finding(
+        "sessions",
+        {
+          object: "server setting max_connections",
+          live: String(live.server.maxConnections),
+          declared: String(model.server.maxConnections),
+          fix: "set fleetdb:server.maxConnections to the server's (SHOW max_connections), or change it on the platform",
+        },
+        "error",
+      ),
+    );
+  const reserved = live.server.superuserReservedConnections + live.server.reservedConnections;
+  if (reserved > declared)
+    findings.push(
+      finding(
+        "sessions",
+        {
+          object: "server setting superuser_reserved_connections + reserved_connections",
+          live: String(reserved),
+          declared: `at most ${declared} (platformReservedConnections)`,
+          fix: `raise fleetdb:server.platformReservedConnections to at least ${reserved} plus the platform's own reserved slots`,
+        },
+        "error",
+      ),
+    );
+  return findings;
 }

@@ -9,6 +9,8 @@ export interface LoadedConfig {
   config: StackConfig;
   /** The current superuser password from config, when the data volume already exists (a secret). */
   superuserPassword: pulumi.Output<string> | undefined;
+  /** Mode external: the admin login's password (fleetdb:adminPassword, a secret; the schema requires it there). */
+  adminPassword: pulumi.Output<string> | undefined;
 }
 
 /** The SDK's own record of which config keys arrived as secrets (exported by its runtime, not typed). */
@@ -19,5 +21,9 @@ const isConfigSecret = (key: string): boolean =>
 export function loadStackConfig(): LoadedConfig {
   const config = parseStackConfig(namespaceValues(pulumi.runtime.allConfig(), isConfigSecret));
   const secrets = new pulumi.Config(CONFIG_NAMESPACE);
-  return { config, superuserPassword: secrets.getSecret("superuserPassword") };
+  return {
+    config,
+    superuserPassword: secrets.getSecret("superuserPassword"),
+    adminPassword: secrets.getSecret("adminPassword"),
+  };
 }

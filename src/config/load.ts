@@ -1,12 +1,12 @@
 // Turns Pulumi's flat `fleetdb:` config into a validated StackConfig, or one error that lists every problem by key path.
 import type { z } from "zod";
 import { neutralised } from "../controlCharacters";
-import { stackConfigSchema, type StackConfig } from "./schema";
+import { stackConfigSchemaFor, type StackConfig } from "./schema";
 
 export const CONFIG_NAMESPACE = "fleetdb";
 
 /** Keys whose values are secrets: never parsed or echoed, and refused unless they arrive as secrets. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(["superuserPassword"]);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(["superuserPassword", "adminPassword"]);
 
 /** Sections the program reads as objects (Pulumi hands them over as JSON text); every other key is text. */
 const OBJECT_KEYS: ReadonlySet<string> = new Set([
@@ -58,8 +58,9 @@ export function namespaceValues(
 
 /** Validates the namespace's values; throws ConfigError naming every bad key. Secret values are never echoed. */
 export function parseStackConfig(values: Record<string, unknown>): StackConfig {
-  const result = stackConfigSchema.safeParse(values);
-  if (result.success) return result.data;
+  const result = stackConfigSchemaFor(values).safeParse(values);
+  // The mode picked the schema, so the server's variant matches the rest of the shape.
+  if (result.success) return result.data as StackConfig;
   throw new ConfigError(result.error.issues.map(describeIssue));
 }
 

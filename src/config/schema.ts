@@ -7,6 +7,7 @@ import { budget } from "./sections/budget";
 import { databases } from "./sections/databases";
 import { handover } from "./sections/handover";
 import { roles } from "./sections/roles";
+import { externalStackKeys } from "./sections/externalStack";
 import { server } from "./sections/server";
 import { services } from "./sections/services";
 import { expecting, marker } from "./values";
@@ -45,15 +46,39 @@ const stackConfigShape = z.strictObject(
   { error: expecting("a mapping") },
 );
 
+/** Mode external: the admin login's own password instead of the superuser's, the endpoint in fleetdb:server. */
+const externalStackShape = stackConfigShape.extend(externalStackKeys);
+
 /** The whole `fleetdb:` namespace: each value's type and range, then the references between them. */
 export const stackConfigSchema = stackConfigShape.superRefine((config, ctx) => checkReferences(config, ctx));
+const externalStackSchema = externalStackShape.superRefine((config, ctx) => checkReferences(config, ctx));
 
-export type StackShape = z.output<typeof stackConfigShape>;
-export type StackConfig = z.output<typeof stackConfigSchema>;
-export type ServerConfig = StackConfig["server"];
+/** The schema for these values: the external one when `server.mode` says so, else the embedded (default) one. */
+export function stackConfigSchemaFor(values: unknown): typeof stackConfigSchema | typeof externalStackSchema {
+  const mode = (values as { server?: { mode?: unknown } } | undefined)?.server?.mode;
+  return mode === "external" ? externalStackSchema : stackConfigSchema;
+}
+
+export type StackShape = z.output<typeof stackConfigShape> | z.output<typeof externalStackShape>;
+type ServerUnion = z.output<typeof stackConfigShape>["server"];
+/** The embedded server (the container's settings). */
+export type ServerConfig = Extract<ServerUnion, { mode: "embedded" }>;
+/** The external server (endpoint, TLS, declared slots). */
+export type ExternalServerConfig = Extract<ServerUnion, { mode: "external" }>;
+export type EmbeddedStackConfig = Omit<z.output<typeof stackConfigSchema>, "server"> & { server: ServerConfig };
+export type ExternalStackConfig = Omit<z.output<typeof externalStackSchema>, "server"> & {
+  server: ExternalServerConfig;
+};
+/** A validated stack: embedded (the default) or external, told apart by `server.mode` (see isExternal). */
+export type StackConfig = EmbeddedStackConfig | ExternalStackConfig;
 export type RoleConfig = StackConfig["roles"][string];
 export type DatabaseConfig = StackConfig["databases"][string];
 /** A role's session settings by name (statement_timeout: "30s"), as the config declares them. */
 export type SettingValues = RoleConfig["settings"];
 
 export type Issue = { path: (string | number)[]; message: string };
+
+/** Whether the stack runs against a server it does not run (mode external). */
+export function isExternal(config: StackConfig): config is ExternalStackConfig {
+  return config.server.mode === "external";
+}

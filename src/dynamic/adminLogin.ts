@@ -12,6 +12,8 @@ export interface AdminLogin {
   user: string;
   password?: string;
   sslmode: string;
+  /** The CA bundle (mode external); unset: PGSSLROOTCERT, else ~/.postgresql/root.crt, as libpq. */
+  sslrootcert?: string;
   connectTimeoutSeconds: number;
 }
 
@@ -33,7 +35,7 @@ export async function connectAdmin(
   if (candidates.length === 0) throw new Error(`no password to log in as ${login.user} (set PGPASSWORD to recover)`);
   const host = login.host ?? process.env.PGHOST ?? "127.0.0.1";
   const port = login.port ?? Number(process.env.PGPORT ?? 5432);
-  const ssl = tlsFor(login.sslmode);
+  const ssl = tlsFor(login.sslmode, login.sslrootcert);
   let last: unknown;
   for (const password of candidates) {
     const client = new PgClient({
@@ -68,13 +70,18 @@ export async function connectAdmin(
  */
 export function tlsFor(
   sslmode: string,
+  sslrootcert?: string,
 ): false | { rejectUnauthorized: boolean; ca?: string; checkServerIdentity?: () => undefined } {
   if (sslmode === "disable") return false;
   if (sslmode === "require") return { rejectUnauthorized: false };
   const fs = require("node:fs") as typeof import("node:fs");
   const os = require("node:os") as typeof import("node:os");
   const path = require("node:path") as typeof import("node:path");
-  const rootCertificate = process.env.PGSSLROOTCERT ?? path.join(os.homedir(), ".postgresql", "root.crt");
+  const rootCertificate =
+    sslrootcert ?? process.env.PGSSLROOTCERT ?? path.join(os.homedir(), ".postgresql", "root.crt");
+  // A configured bundle must exist (libpq fails too); the implicit ~/.postgresql/root.crt may be absent.
+  if (sslrootcert !== undefined && !fs.existsSync(sslrootcert))
+    throw new Error(`sslrootcert ${sslrootcert} does not exist on this machine`);
   const ca = fs.existsSync(rootCertificate) ? fs.readFileSync(rootCertificate, "utf8") : undefined;
   return { rejectUnauthorized: true, ca, ...(sslmode === "verify-ca" ? { checkServerIdentity: () => undefined } : {}) };
 }

@@ -1,6 +1,7 @@
 // postgresql.Database, Schema and Extension → SQL, as the provider creates them.
 import { escapeIdentifier, escapeLiteral } from "pg";
 import { doBlock } from "./guards";
+import { asOwners, namedOwner } from "./nonSuperuser";
 import {
   inTransaction,
   nameOf,
@@ -46,19 +47,26 @@ export function databaseStatements(
   };
 }
 
-export function schemaStatements(resource: PlanResource): { statements: PlanStatement[]; differences: Difference[] } {
+export function schemaStatements(
+  resource: PlanResource,
+  context?: Pick<RenderContext, "nonSuperuser">,
+): { statements: PlanStatement[]; differences: Difference[] } {
   const { inputs } = resource;
   const schema = escapeIdentifier(nameOf(resource));
   if (typeof inputs.owner !== "string")
     return { statements: [inTransaction(`CREATE SCHEMA IF NOT EXISTS ${schema}`)], differences: [] };
   const owner = escapeIdentifier(inputs.owner);
-  return {
-    statements: [
-      inTransaction(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}`),
-      inTransaction(`ALTER SCHEMA ${schema} OWNER TO ${owner}`),
-    ],
-    differences: ["schema-owner"],
-  };
+  const statements = [
+    inTransaction(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}`),
+    inTransaction(`ALTER SCHEMA ${schema} OWNER TO ${owner}`),
+  ];
+  // CREATE SCHEMA … AUTHORIZATION needs SET ROLE on the owner (the provider: withRolesGranted([db owner, owner])).
+  if (context?.nonSuperuser)
+    return {
+      statements: asOwners(namedOwner(inputs.owner), statements),
+      differences: ["schema-owner", "non-superuser-admin"],
+    };
+  return { statements, differences: ["schema-owner"] };
 }
 
 export function extensionStatements(resource: PlanResource): {

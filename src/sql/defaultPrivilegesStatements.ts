@@ -1,8 +1,12 @@
 // postgresql.DefaultPrivileges → SQL, as the provider runs it: REVOKE ALL, then GRANT, for objects `owner` creates later.
 import { escapeIdentifier } from "pg";
-import { inTransaction, type Difference, type PlanResource, type PlanStatement } from "./plan";
+import { asOwners, namedOwner } from "./nonSuperuser";
+import { inTransaction, type Difference, type PlanResource, type PlanStatement, type RenderContext } from "./plan";
 
-export function defaultPrivilegesStatements(resource: PlanResource): {
+export function defaultPrivilegesStatements(
+  resource: PlanResource,
+  context?: Pick<RenderContext, "nonSuperuser">,
+): {
   statements: PlanStatement[];
   differences: Difference[];
 } {
@@ -18,5 +22,11 @@ export function defaultPrivilegesStatements(resource: PlanResource): {
     sql.push(
       `${prefix} GRANT ${privileges.join(",")} ON ${objects} TO ${grantee}${inputs.withGrantOption === true ? " WITH GRANT OPTION" : ""}`,
     );
+  // ALTER DEFAULT PRIVILEGES FOR ROLE owner needs SET ROLE on it (the provider: withRolesGranted([owner])).
+  if (context?.nonSuperuser)
+    return {
+      statements: asOwners(namedOwner(String(inputs.owner)), sql.map(inTransaction)),
+      differences: ["non-superuser-admin"],
+    };
   return { statements: sql.map(inTransaction), differences: [] };
 }

@@ -37,6 +37,8 @@ export interface Plan {
   providerDatabase: string;
   /** The provider's username (default owner of the databases it creates). */
   providerUsername: string;
+  /** The provider's admin is not a superuser (superuser: false, mode external): src/sql/nonSuperuser.ts. */
+  nonSuperuser?: boolean;
   steps: PlanStep[];
 }
 
@@ -46,6 +48,8 @@ export interface RenderContext {
   providerUsername: string;
   /** Roles the plan itself creates (grants to others are guarded: they may not exist on a fresh server). */
   plannedRoles: ReadonlySet<string>;
+  /** The admin is not a superuser: follow the provider's non-superuser path (src/sql/nonSuperuser.ts). */
+  nonSuperuser?: boolean;
 }
 
 /** Every place the plan's SQL differs from the provider's, and why. */
@@ -64,6 +68,10 @@ export const PROVIDER_DIFFERENCES = {
     "both branches of the provider's create: CREATE SCHEMA IF NOT EXISTS for a missing schema, ALTER SCHEMA … OWNER TO for an existing one",
   extension:
     "on a server without the extension (plain PostgreSQL) a NOTICE says so instead of failing, where the provider's CREATE EXTENSION fails (provider-check skips it with the provider's error)",
+  "non-superuser-admin":
+    "the admin is not a superuser (superuser: false): an existing role's SUPERUSER, REPLICATION and BYPASSRLS are checked, not re-set; owners are granted to the admin around the statements that need them and revoked after (the provider's withRolesGranted), and a superuser owner fails the step where the provider skips it with a warning",
+  "database-outcome":
+    "the admin is not a superuser: after a database-level GRANT or the PUBLIC revoke the plan checks the privileges and fails where PostgreSQL (and the provider) would only warn that nothing was granted or revoked",
   "superuser-password":
     "the superuser's password is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
 } as const;

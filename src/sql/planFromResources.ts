@@ -59,6 +59,8 @@ export function planFromResources(resources: readonly (PlanResource & { outputs?
   const provider = resources.find((resource) => resource.type === TYPES.postgresqlProvider);
   const providerDatabase = typeof provider?.inputs.database === "string" ? provider.inputs.database : "postgres";
   const providerUsername = typeof provider?.inputs.username === "string" ? provider.inputs.username : "postgres";
+  // Provider inputs arrive as JSON text under the engine ("false"), as booleans from a direct caller.
+  const nonSuperuser = provider?.inputs.superuser === false || provider?.inputs.superuser === "false";
   const planned = resources.filter((resource) => resource.type.startsWith("postgresql:") || isPlannedDynamic(resource));
   for (const resource of planned) {
     if (!RENDERERS[rendererKey(resource)])
@@ -68,6 +70,7 @@ export function planFromResources(resources: readonly (PlanResource & { outputs?
     providerDatabase,
     providerUsername,
     plannedRoles: new Set(planned.filter((resource) => resource.type === TYPES.role).map(roleName)),
+    nonSuperuser,
   };
   const steps = applyOrder(planned).map((resource): PlanStep => {
     const renderer = RENDERERS[rendererKey(resource)];
@@ -86,7 +89,7 @@ export function planFromResources(resources: readonly (PlanResource & { outputs?
       differences,
     };
   });
-  return { providerDatabase, providerUsername, steps };
+  return { providerDatabase, providerUsername, ...(nonSuperuser ? { nonSuperuser } : {}), steps };
 }
 
 /** Our own dynamic resources say what they are in an input; the plan renders them like any other. */

@@ -33,7 +33,11 @@ export function psqlScript(plan: Plan, header: string[] = []): string {
   const used = [...new Set(plan.steps.flatMap((step) => step.differences))] as Difference[];
   const script = new PsqlWriter();
   for (const line of header) script.comment(line);
-  script.comment("Run: psql -X -v ON_ERROR_STOP=1 -f plan.sql (as the superuser the provider logs in as).");
+  script.comment(
+    plan.nonSuperuser
+      ? "Run: psql -X -v ON_ERROR_STOP=1 -f plan.sql (as the admin login the provider logs in as; it is not a superuser)."
+      : "Run: psql -X -v ON_ERROR_STOP=1 -f plan.sql (as the superuser the provider logs in as).",
+  );
   if (used.length > 0)
     script.comment("Where this plan differs from the provider's statements (marked [key] per resource):");
   for (const key of used) script.comment(`  [${key}] ${PROVIDER_DIFFERENCES[key]}`);

@@ -1,16 +1,27 @@
 // postgresql.Role → SQL, as the provider's resourcePostgreSQLRoleCreate runs it (every attribute spelled out).
 import { escapeIdentifier, escapeLiteral } from "pg";
-import { ROLE_ATTRIBUTES } from "../../policies/core/roleAttributes";
+import { ROLE_ATTRIBUTES, SUPERUSER_ONLY_ATTRIBUTES } from "../../policies/core/roleAttributes";
 import { PROVIDER_SETTING_INPUTS } from "../../policies/core/roleSettingNames";
 import { doBlock } from "./guards";
-import { inTransaction, nameOf, type Difference, type PlanResource, type PlanStatement } from "./plan";
+import { superuserOnlyCheck } from "./nonSuperuser";
+import {
+  inTransaction,
+  nameOf,
+  type Difference,
+  type PlanResource,
+  type PlanStatement,
+  type RenderContext,
+} from "./plan";
 
 export function roleName(resource: PlanResource): string {
   return nameOf(resource);
 }
 
-/** The role's options, as CREATE ROLE … WITH takes them and ALTER ROLE … WITH accepts them again. */
-function options(inputs: Record<string, unknown>): string {
+/**
+ * The role's options, as CREATE ROLE … WITH takes them and ALTER ROLE … WITH accepts them again; without the
+ * attributes only a superuser may change (`except`), for a non-superuser admin's ALTER.
+ */
+function options(inputs: Record<string, unknown>, except: ReadonlySet<string> = new Set()): string {
   const validUntil =
     typeof inputs.validUntil === "string" && inputs.validUntil.toLowerCase() !== "infinity"
       ? inputs.validUntil
@@ -19,12 +30,15 @@ function options(inputs: Record<string, unknown>): string {
     `VALID UNTIL ${escapeLiteral(validUntil)}`,
     `CONNECTION LIMIT ${Number(inputs.connectionLimit ?? -1)}`,
   ];
-  for (const { input, keyword, fallback } of ROLE_ATTRIBUTES)
+  for (const { input, keyword, fallback } of ROLE_ATTRIBUTES.filter(({ input }) => !except.has(input)))
     parts.push(`${(inputs[input] ?? fallback) === true ? "" : "NO"}${keyword}`);
   return parts.join(" ");
 }
 
-export function roleStatements(resource: PlanResource): { statements: PlanStatement[]; differences: Difference[] } {
+export function roleStatements(
+  resource: PlanResource,
+  context?: Pick<RenderContext, "nonSuperuser">,
+): { statements: PlanStatement[]; differences: Difference[] } {
   const { inputs } = resource;
   const name = roleName(resource);
   const role = escapeIdentifier(name);
@@ -32,7 +46,13 @@ export function roleStatements(resource: PlanResource): { statements: PlanStatem
   const differences: Difference[] = ["role-guard"];
   if (hasPassword) differences.unshift("password");
   const create = `CREATE ROLE ${role} WITH ${hasPassword ? "PASSWORD NULL " : ""}${options(inputs)};`;
-  const alter = `ALTER ROLE ${role} WITH ${options(inputs)};`;
+  // A non-superuser admin cannot re-set SUPERUSER, REPLICATION or BYPASSRLS (the provider's update never
+  // does: it alters only what changed); on an existing role they are checked instead.
+  const superuserOnly = new Set<string>(SUPERUSER_ONLY_ATTRIBUTES.map(({ input }) => input));
+  const alter = context?.nonSuperuser
+    ? `${superuserOnlyCheck(name)}\n  ALTER ROLE ${role} WITH ${options(inputs, superuserOnly)};`
+    : `ALTER ROLE ${role} WITH ${options(inputs)};`;
+  if (context?.nonSuperuser) differences.push("non-superuser-admin");
   const statements = [
     inTransaction(
       doBlock(

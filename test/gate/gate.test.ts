@@ -59,6 +59,7 @@ describe("clean stacks exit 0", () => {
       ["provider-tls", "advisory", "not applicable"],
       ["admin-reserved-slots", "advisory", "pass"],
       ["contained-extensions", "advisory", "pass"],
+      ["external-provider-tls", "mandatory", "not applicable"],
     ]) {
       expect(stdout).toMatch(new RegExp(`│ ${policy} +│ ${level} +│ ${status} `));
     }
@@ -88,6 +89,7 @@ describe("clean stacks exit 0", () => {
       "provider-tls:not applicable",
       "admin-reserved-slots:pass",
       "contained-extensions:pass",
+      "external-provider-tls:not applicable",
     ]);
   });
 

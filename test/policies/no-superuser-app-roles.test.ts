@@ -143,6 +143,33 @@ describe("no-superuser-app-roles", () => {
     });
   });
 
+  test.each([
+    "rds_superuser",
+    "cloudsqlsuperuser",
+    "alloydbsuperuser",
+    "azure_pg_admin",
+    "neon_superuser",
+    "tsdbadmin",
+  ])("membership in the platform admin role %s", async (group) => {
+    expect(await runResourcePolicy(noSuperuserAppRoles, appRole({ roles: ["fp_rw", group] }))).toEqual({
+      violations: [
+        `role gateway_app is a member of ${group}, a managed platform's admin role (through roles): remove the membership`,
+      ],
+    });
+  });
+
+  test("a configured platform admin role counts as one, and the configured list replaces the default", async () => {
+    const config = { platformAdminRoles: ["dbaas_admin"] };
+    expect(await runResourcePolicy(noSuperuserAppRoles, appRole({ roles: ["dbaas_admin"] }), config)).toEqual({
+      violations: [
+        "role gateway_app is a member of dbaas_admin, a managed platform's admin role (through roles): remove the membership",
+      ],
+    });
+    expect(await runResourcePolicy(noSuperuserAppRoles, appRole({ roles: ["rds_superuser"] }), config)).toEqual({
+      violations: [],
+    });
+  });
+
   test("a configured superuser role counts as a superuser", async () => {
     expect(
       await runResourcePolicy(noSuperuserAppRoles, appRole({ roles: ["dba"] }), {

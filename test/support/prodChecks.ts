@@ -41,7 +41,13 @@ export async function runMigrations(stack: LoggedInStack): Promise<void> {
  * Defines the checks; `current()` gives the stack once the file's beforeAll has set it up and run the migrations.
  * `adopted`: the server was seeded with seedLiveServer before setup (the plan adopts what exists).
  */
-export function prodPrivilegeChecks(current: () => LoggedInStack, options: { adopted: boolean }): void {
+export function prodPrivilegeChecks(
+  current: () => LoggedInStack,
+  options: {
+    adopted: boolean;
+    /** Logins the platform has besides the stack's (an external admin). */ otherLogins?: string[];
+  },
+): void {
   const stack = {
     login: (role: string, database?: string) => current().login(role, database),
     get server() {
@@ -210,7 +216,8 @@ export function prodPrivilegeChecks(current: () => LoggedInStack, options: { ado
       const rows = await stack.server.query<{ rolname: string; rolconnlimit: number }>(
         "SELECT rolname, rolconnlimit FROM pg_roles WHERE rolcanlogin AND rolname <> 'postgres' ORDER BY rolname",
       );
-      expect(Object.fromEntries(rows.map((row) => [row.rolname, row.rolconnlimit]))).toEqual({
+      const managed = rows.filter((row) => !(options.otherLogins ?? []).includes(row.rolname));
+      expect(Object.fromEntries(managed.map((row) => [row.rolname, row.rolconnlimit]))).toEqual({
         cron_app: 5,
         dashboard_app: 8,
         fleetdb_auditor: 1,

@@ -185,9 +185,11 @@ const rejections: [string, Change, string[]][] = [
     ['fleetdb:server.bindAddress: expected an IPv4 or IPv6 address such as 127.0.0.1 or ::1, got "localhost"'],
   ],
   [
-    "a mode other than embedded",
-    (v) => (v.server.mode = "external"),
-    ['fleetdb:server.mode: expected mode: embedded (fleetdb runs the container; the only mode so far), got "external"'],
+    "a mode other than embedded or external",
+    (v) => (v.server.mode = "managed"),
+    [
+      'fleetdb:server.mode: expected mode: embedded (fleetdb runs the container) or external (a server it does not run), got "managed"',
+    ],
   ],
   [
     "reserved slots that leave none for clients",

@@ -281,7 +281,7 @@ describe("blank values, markers and the two ways config arrives", () => {
     ],
     ["services", "", "fleetdb:services: is empty: expected a mapping of services"],
     ["budget", "", "fleetdb:budget: is empty: expected a mapping with deployerMaxConnections"],
-    ["server", "embedded", 'fleetdb:server: expected a mapping with mode: embedded, got "embedded"'],
+    ["server", "embedded", 'fleetdb:server: expected a mapping with mode: embedded or external, got "embedded"'],
   ])("fleetdb:%s given %j", (key, text, message) => {
     const flat = Object.fromEntries(
       Object.entries(stackValues("prod")).map(([name, value]) => [

@@ -147,10 +147,20 @@ async function attempt(client: Client, statement: string): Promise<string | unde
   }
 }
 
-/** `sql` as `role` in a savepoint that is always rolled back; the error message if it failed. */
+/**
+ * `sql` as `role` in a savepoint that is always rolled back; the error message if it failed. An admin that is
+ * not a superuser (mode external) holds only ADMIN on the roles it created (PostgreSQL 16): inside the
+ * savepoint it grants itself SET on `role` first, and the rollback takes that back too.
+ */
 async function asRole(client: Client, role: string, sql: string): Promise<string | undefined> {
   await client.query("SAVEPOINT fleetdb_probe");
   try {
+    const canSet = await client.query<{ can: boolean }>(
+      "SELECT CASE WHEN current_setting('server_version_num')::int < 160000 THEN true ELSE pg_catalog.pg_has_role(CURRENT_USER, $1::name, 'SET') END AS can",
+      [role],
+    );
+    if (!canSet.rows[0].can)
+      await client.query(`GRANT ${escapeIdentifier(role)} TO CURRENT_USER WITH INHERIT FALSE, SET TRUE`);
     await client.query(`SET LOCAL ROLE ${escapeIdentifier(role)}`);
     return await attempt(client, sql);
   } finally {

@@ -3,6 +3,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { imageProblem } from "../imageRules";
 import { count, dockerName, expecting, integer, port, shown } from "../values";
+import { externalServer, refusedInEmbedded } from "./externalServer";
 
 /** PostgreSQL majors the Timescale image is built for. */
 export const SUPPORTED_MAJORS = [15, 16, 17, 18] as const;
@@ -59,6 +60,7 @@ const embeddedServer = z
       networkAlias: dockerName("alias").default("timescale_db"),
       /** Seconds docker waits for a clean shutdown before SIGKILL. Default 120, at least 60. */
       stopGraceSeconds: integer(60, 3600, "seconds from 60 to 3600").default(120),
+      ...refusedInEmbedded,
     },
     { error: expecting("a mapping with mode: embedded") },
   )
@@ -86,10 +88,10 @@ const embeddedServer = z
     dataVolume: server.dataVolume ?? `timescaledb-pg${server.postgresMajorVersion}-data`,
   }));
 
-/** `fleetdb:server`, keyed by mode (a later "external" mode joins the union). */
-export const server = z.discriminatedUnion("mode", [embeddedServer], {
+/** `fleetdb:server`, keyed by mode: embedded (the container, the default) or external (sections/externalServer.ts). */
+export const server = z.discriminatedUnion("mode", [embeddedServer, externalServer], {
   error: (issue) =>
     issue.code === "invalid_union"
-      ? `expected mode: embedded (fleetdb runs the container; the only mode so far), got ${shown((issue.input as { mode?: unknown } | undefined)?.mode)}`
-      : expecting("a mapping with mode: embedded")(issue),
+      ? `expected mode: embedded (fleetdb runs the container) or external (a server it does not run), got ${shown((issue.input as { mode?: unknown } | undefined)?.mode)}`
+      : expecting("a mapping with mode: embedded or external")(issue),
 });

@@ -1,6 +1,7 @@
 // fleetdb:services: each service that connects, its pool size and where its DATABASE_URL points.
 import { z } from "zod";
 import { expecting, host, integer, name, port } from "../values";
+import { caBundlePath } from "./externalServer";
 
 const service = z.strictObject(
   {
@@ -10,6 +11,8 @@ const service = z.strictObject(
     host: host.optional(),
     /** Port in its DATABASE_URL. Default 5432 (the container port, reached over the docker network). */
     port: port.optional(),
+    /** Mode external: the CA bundle's path on this service's host, in its DATABASE_URL. Default the server's. */
+    sslrootcert: caBundlePath.optional(),
   },
   { error: expecting("a mapping with poolSize") },
 );
