@@ -32,7 +32,7 @@ export interface CatalogTarget {
 
 export async function readCatalog(connection: ClientConfig, target: CatalogTarget): Promise<LiveCatalog> {
   const first = await open(connection, target.maintenanceDatabase).catch((error: unknown) => {
-    throw new CatalogUnreachable(describe(error), (error as { code?: string }).code);
+    throw new CatalogUnreachable(errorText(error), (error as { code?: string }).code);
   });
   let catalog: LiveCatalog;
   try {
@@ -202,7 +202,7 @@ async function readDatabase(
 }
 
 /** One line for a failed connection; never the password (pg's messages do not carry it). */
-function describe(error: unknown): string {
+function errorText(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
   return code ? `${message} (${code})` : String(message ?? error);
 }

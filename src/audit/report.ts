@@ -15,7 +15,7 @@ export function renderReport(report: AuditReport, budget: ConnectionBudget): str
     const items = report.findings.filter((item) => item.severity === severity);
     if (items.length === 0) continue;
     out.push(`${HEADINGS[severity]} (${items.length})`);
-    for (const item of items) out.push(...describe(item));
+    for (const item of items) out.push(...findingLines(item));
     out.push("");
   }
   if (report.cutover.length > 0) {
@@ -68,7 +68,7 @@ export function renderReport(report: AuditReport, budget: ConnectionBudget): str
   return `${out.join("\n")}\n`;
 }
 
-function describe(item: Finding): string[] {
+function findingLines(item: Finding): string[] {
   return [
     `  [${item.kind}] ${item.object}`,
     `      live:     ${item.live}`,

@@ -54,13 +54,13 @@ export function verdictDifferences(gate: PolicyVerdicts, engine: PolicyVerdicts)
     const offline = gate.get(name) ?? { violations: 0, blocking: false };
     const real = engine.get(name) ?? { violations: 0, blocking: false };
     if (offline.violations !== real.violations || offline.blocking !== real.blocking) {
-      differences.push(`${name}: the gate reports ${describe(offline)}, pulumi preview ${describe(real)}`);
+      differences.push(`${name}: the gate reports ${verdictText(offline)}, pulumi preview ${verdictText(real)}`);
     }
   }
   return differences;
 }
 
-function describe(verdict: { violations: number; blocking: boolean }): string {
+function verdictText(verdict: { violations: number; blocking: boolean }): string {
   if (verdict.violations === 0) return "no violation";
   return `${verdict.violations} violation${verdict.violations === 1 ? "" : "s"}${verdict.blocking ? " (failing)" : " (advisory)"}`;
 }
