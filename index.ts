@@ -48,6 +48,7 @@ const admin: AdminConnection | ExternalServer = isExternal(config)
       server: config.server,
       admin: config.admin,
       password: adminPassword!,
+      rotationMarker: config.adminPasswordRotation,
       maxConnections: config.budget.deployerMaxConnections,
     })
   : embeddedServer(config);

@@ -3,7 +3,11 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { ExternalServerConfig, ExternalStackConfig } from "../src/config/schema";
 import type { AdminLogin } from "../src/dynamic/adminLogin";
+import { SuperuserPassword, type ConfigKeys } from "../resources/superuserPassword";
+import { AdminCredential } from "./adminCredential";
 import type { AdminEndpoint } from "./adminConnection";
+
+const ADMIN_KEYS: ConfigKeys = { password: "adminPassword", rotation: "adminPasswordRotation" };
 
 export interface ExternalServerArgs {
   /** The validated external `fleetdb:server`: endpoint, TLS, major version. */
@@ -12,6 +16,8 @@ export interface ExternalServerArgs {
   admin: ExternalStackConfig["admin"];
   /** The admin login's password (fleetdb:adminPassword, a secret). */
   password: pulumi.Output<string>;
+  /** fleetdb:adminPasswordRotation. Unset: the admin keeps fleetdb:adminPassword; set or changed: a new generated one. */
+  rotationMarker?: string;
   /** Pool size per database (the budget's deployerMaxConnections). */
   maxConnections: number;
 }
@@ -22,6 +28,8 @@ export interface ExternalServerArgs {
  */
 export class ExternalServer extends pulumi.ComponentResource {
   readonly provider: postgresql.Provider;
+  /** Sets the admin login's password on the server when its marker changes (a no-op until then). */
+  readonly adminPassword: SuperuserPassword;
   /** The provider resource's name (labels the deployer's share in the budget). */
   readonly providerName: string;
   /** How fleetdb's own dynamic resources log in (a secret). */
@@ -34,6 +42,34 @@ export class ExternalServer extends pulumi.ComponentResource {
     const { server, admin } = args;
     // The provider and pg take IPv6 unbracketed; the config writes it bracketed, as in a URL.
     const host = server.host.replace(/^\[(.*)\]$/, "$1");
+    const endpoint = {
+      host,
+      port: server.port,
+      database: admin.database,
+      user: admin.username,
+      sslmode: server.sslmode,
+      ...(server.sslrootcert !== undefined ? { sslrootcert: server.sslrootcert } : {}),
+      connectTimeoutSeconds: admin.connectTimeoutSeconds,
+    };
+    // The admin's own password, as the superuser's in mode embedded: fleetdb:adminPassword until a marker is
+    // set, then a generated one set with the password that works now and proven before the provider moves to
+    // it; removing the marker afterwards is refused rather than going back to a password the server no longer has.
+    const credential = new AdminCredential(
+      "admin-login",
+      { configuredPassword: args.password, rotationMarker: args.rotationMarker },
+      { parent: this },
+    );
+    this.adminPassword = new SuperuserPassword(
+      `${name}-admin-password`,
+      {
+        admin: endpoint,
+        password: credential.password,
+        verifier: credential.verifier,
+        bootstrapPassword: credential.bootstrapPassword,
+        configKeys: ADMIN_KEYS,
+      },
+      { parent: this },
+    );
     this.providerName = `${name}-provider`;
     this.provider = new postgresql.Provider(
       this.providerName,
@@ -42,7 +78,7 @@ export class ExternalServer extends pulumi.ComponentResource {
         port: server.port,
         database: admin.database,
         username: admin.username,
-        password: args.password,
+        password: this.adminPassword.password,
         sslmode: server.sslmode,
         // A path on the machine running Pulumi (provider.go: "The SSL server root certificate file path").
         sslrootcert: server.sslrootcert,
@@ -56,16 +92,9 @@ export class ExternalServer extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const endpoint = {
-      host,
-      port: server.port,
-      database: admin.database,
-      user: admin.username,
-      sslmode: server.sslmode,
-      ...(server.sslrootcert !== undefined ? { sslrootcert: server.sslrootcert } : {}),
-      connectTimeoutSeconds: admin.connectTimeoutSeconds,
-    };
-    this.login = pulumi.secret(args.password.apply((password): AdminLogin => ({ ...endpoint, password })));
+    this.login = pulumi.secret(
+      pulumi.output(this.adminPassword.password).apply((password): AdminLogin => ({ ...endpoint, password })),
+    );
     this.endpoint = pulumi.output({
       host,
       port: String(server.port),

@@ -16,7 +16,17 @@ export interface SuperuserPasswordInputs {
   verifier: string;
   /** The live password of an existing data volume (fleetdb:superuserPassword), tried when nothing else works (a secret). */
   bootstrapPassword?: string;
+  /** The config keys behind the password and its marker, for messages (unset: the superuser's). */
+  configKeys?: ConfigKeys;
 }
+
+/** Which config keys give the configured password and the rotation marker. */
+export interface ConfigKeys {
+  password: string;
+  rotation: string;
+}
+
+const SUPERUSER_KEYS: ConfigKeys = { password: "superuserPassword", rotation: "superuserPasswordRotation" };
 
 export interface SuperuserPasswordArgs {
   /** The admin endpoint and user (no password: the resource knows which one works). */
@@ -27,6 +37,8 @@ export interface SuperuserPasswordArgs {
   verifier: pulumi.Input<string>;
   /** The live password of an existing volume, to log in with before the stack knows it (made a secret). */
   bootstrapPassword?: pulumi.Input<string>;
+  /** The config keys behind the password and its marker, for messages (unset: the superuser's). */
+  configKeys?: ConfigKeys;
 }
 
 /**
@@ -61,9 +73,11 @@ export const superuserPasswordProvider: pulumi.dynamic.ResourceProvider = {
       news.password === news.bootstrapPassword &&
       olds.password !== news.password
     ) {
-      // The marker was removed while fleetdb:superuserPassword is still set: that would bring the old password back.
+      // The marker was removed while the configured password is still set: that would bring the old password back.
+      const keys = news.configKeys ?? SUPERUSER_KEYS;
+      const who = news.configKeys ? `the admin login ${news.admin.user}` : "the superuser";
       throw new Error(
-        "refusing to set the superuser back to fleetdb:superuserPassword, which the stack rotated away from: keep superuserPasswordRotation set, or remove superuserPassword (pulumi config rm superuserPassword)",
+        `refusing to set ${who} back to fleetdb:${keys.password}, which the stack rotated away from: keep ${keys.rotation} set, or remove ${keys.password} (pulumi config rm ${keys.password})`,
       );
     }
     await setPassword(news, [olds.password, news.password, news.bootstrapPassword]);
@@ -101,7 +115,7 @@ function withoutBootstrap(inputs: SuperuserPasswordInputs): SuperuserPasswordInp
 async function setPassword(target: SuperuserPasswordInputs, candidates: (string | undefined)[]): Promise<void> {
   const { escapeIdentifier, escapeLiteral } = require("pg") as typeof import("pg");
   if (!/^SCRAM-SHA-256\$\d+:[^$]+\$[^:]+:.+$/.test(target.verifier))
-    throw new Error("the superuser's new password must arrive as a SCRAM-SHA-256 verifier");
+    throw new Error(`the new password of ${target.admin.user} must arrive as a SCRAM-SHA-256 verifier`);
   const { client, password } = await connectAdmin({ ...target.admin, password: undefined }, candidates);
   try {
     if (password !== target.password) {
@@ -167,6 +181,7 @@ export class SuperuserPassword extends pulumi.dynamic.Resource {
         password: pulumi.secret(args.password),
         verifier: pulumi.secret(args.verifier),
         bootstrapPassword: args.bootstrapPassword === undefined ? undefined : pulumi.secret(args.bootstrapPassword),
+        ...(args.configKeys ? { configKeys: args.configKeys } : {}),
       },
       opts,
     );

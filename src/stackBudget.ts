@@ -1,6 +1,5 @@
 // The connection budget as the stack's config declares it (the policy pack recomputes it from resources).
 import { computeBudget, type ConnectionBudget } from "../policies/core/connectionBudget";
-import { FLEETDB_MANAGED_SETTINGS } from "../policies/core/roleSettingNames";
 import type { ExternalServerConfig, StackConfig } from "./config/schema";
 import { roleLayout } from "./loginIdentities";
 import { providerOtherDatabases } from "./privilegeMatrix";
@@ -36,25 +35,14 @@ export function stackBudget(config: StackConfig, providerName: string): Connecti
         otherDatabases: providerOtherDatabases(config).length,
       },
     ],
-    // Embedded: the superuser-password resource always exists; role settings join its chain. External: only
-    // role settings (fleetdb's own dynamic resources) hold a connection, when some role has one.
-    dynamicConnections: server.mode === "embedded" || hasFleetdbSettings(config) ? 1 : 0,
+    // The superuser's (embedded) or the admin login's (external) password resource always exists; role
+    // settings join its chain: one connection at a time.
+    dynamicConnections: 1,
   });
 }
 
 function externalReserved(server: ExternalServerConfig): { platformReservedConnections: number } {
   return { platformReservedConnections: server.platformReservedConnections };
-}
-
-/** Whether any login role has a setting fleetdb applies itself (a RoleSetting resource). */
-function hasFleetdbSettings(config: StackConfig): boolean {
-  return Object.values(config.roles).some(
-    (role) =>
-      role.login &&
-      [role.settings, ...Object.values(role.databaseSettings)].some((settings) =>
-        FLEETDB_MANAGED_SETTINGS.some((setting) => settings[setting] !== undefined),
-      ),
-  );
 }
 
 /** The unmanaged consumers as the budget counts them; also the stack output the policy pack reads. */

@@ -104,12 +104,6 @@ describe("rejected external configs exit 2 naming the key", () => {
       "fleetdb:superuserPasswordRotation: does not apply in mode external: the stack does not run the server and rotates no superuser; remove it",
     ],
     [
-      "the admin login's rotation (not built yet)",
-      external,
-      (c) => (c["fleetdb:adminPasswordRotation"] = "2026-12-01"),
-      "fleetdb:adminPasswordRotation: is not supported yet: rotate the admin login's password on the platform",
-    ],
-    [
       "no admin password",
       external,
       (c) => delete c["fleetdb:adminPassword"],

@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
+import { superuserPasswordProvider, type SuperuserPasswordInputs } from "../../resources/superuserPassword";
 import { connectAdmin } from "../../src/dynamic/adminLogin";
+import { scramSha256Verifier } from "../../src/scram";
 import { setPasswords, type LoggedInStack } from "../support/appliedStack";
 import { catalogSnapshot } from "../support/catalogSnapshot";
 import { startServer, type TestServer } from "../support/embeddedServer";
@@ -295,5 +297,71 @@ describe("TLS refusals, with the client's own error", () => {
     const wrongHost = await psql([`host=127.0.0.2 ${base} sslrootcert=${file("ca.pem")}`, "-c", "SELECT 1"]);
     expect(wrongHost.code).toBe(2);
     expect(wrongHost.stderr).toContain('server certificate for "127.0.0.1" does not match host name "127.0.0.2"');
+  });
+});
+
+// Last: it changes the admin's password. The same resource as the superuser's in mode embedded, told the keys.
+describe("the admin login's own rotation (fleetdb:adminPasswordRotation)", () => {
+  const login = () => ({
+    host: "127.0.0.1",
+    port: server.port,
+    database: "postgres",
+    user: ADMIN.user,
+    sslmode: "verify-full",
+    sslrootcert: file("ca.pem"),
+    connectTimeoutSeconds: 5,
+  });
+  const ADMIN_KEYS = { password: "adminPassword", rotation: "adminPasswordRotation" };
+  const state = (password: string, salt: string): SuperuserPasswordInputs => ({
+    fleetdbKind: "superuser-password",
+    admin: login(),
+    password,
+    verifier: scramSha256Verifier(password, Buffer.from(salt.padEnd(16, "!")).toString("base64")),
+    configKeys: ADMIN_KEYS,
+  });
+  const logsIn = async (password: string): Promise<string> => {
+    try {
+      const { client } = await connectAdmin(login(), [password], { environmentFallback: false });
+      const { rows } = await client.query<{ rolsuper: boolean }>(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+      );
+      await client.end();
+      return rows[0].rolsuper ? "in, as a superuser" : "in, not a superuser";
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const rotated = "r0tated/admin#pass";
+
+  test("marker unset: the configured password is the stack's, and nothing changes", async () => {
+    const created = await superuserPasswordProvider.create({
+      ...state(ADMIN.password, "salt-0"),
+      bootstrapPassword: ADMIN.password,
+    });
+    expect(created.outs).toEqual(state(ADMIN.password, "salt-0"));
+    expect(await logsIn(ADMIN.password)).toBe("in, not a superuser");
+  });
+
+  test("a marker: the non-superuser admin sets its own new password over verify-full, proven before moving on", async () => {
+    const updated = await superuserPasswordProvider.update!(
+      `superuser/${ADMIN.user}`,
+      state(ADMIN.password, "salt-0"),
+      { ...state(rotated, "salt-1"), bootstrapPassword: ADMIN.password },
+    );
+    expect(updated.outs).toEqual(state(rotated, "salt-1"));
+    expect(await logsIn(rotated)).toBe("in, not a superuser");
+    expect(await logsIn(ADMIN.password)).toContain(`password authentication failed for user "${ADMIN.user}"`);
+  });
+
+  test("removing the marker afterwards is refused, naming the admin's keys: no going back to a dead password", async () => {
+    await expect(
+      superuserPasswordProvider.update!(`superuser/${ADMIN.user}`, state(rotated, "salt-1"), {
+        ...state(ADMIN.password, "salt-0"),
+        bootstrapPassword: ADMIN.password,
+      }),
+    ).rejects.toThrow(
+      `refusing to set the admin login ${ADMIN.user} back to fleetdb:adminPassword, which the stack rotated away from: keep adminPasswordRotation set, or remove adminPassword (pulumi config rm adminPassword)`,
+    );
+    expect(await logsIn(rotated)).toBe("in, not a superuser");
   });
 });

@@ -17,12 +17,21 @@ beforeAll(async () => {
 const HOST = "fleetdb-prod.c1a2b3c4d5e6.eu-west-1.rds.amazonaws.com";
 
 describe("no server of its own", () => {
-  test("registers no docker resource, no superuser credential and no superuser-password resource", () => {
-    expect(run.resources.filter((resource) => /docker:|TimescaleServer|AdminCredential/.test(resource.type))).toEqual(
+  test("registers no docker resource and no container; the admin login's password resource keeps fleetdb:adminPassword", () => {
+    expect(run.resources.filter((resource) => /docker:|TimescaleServer|AdminConnection/.test(resource.type))).toEqual(
       [],
     );
-    expect(run.resources.filter((resource) => resource.inputs.fleetdbKind === "superuser-password")).toEqual([]);
     expect(ofType(run, "fleetdb:server:ExternalServer").map((resource) => resource.name)).toEqual(["external"]);
+    // Until fleetdb:adminPasswordRotation is set, the resource only proves the configured password logs in.
+    const password = run.resources.filter((resource) => resource.inputs.fleetdbKind === "superuser-password");
+    expect(password.map((resource) => resource.name)).toEqual(["external-admin-password"]);
+    expect(password[0].inputs).toMatchObject({
+      admin: { user: "fleetdb_admin", sslmode: "verify-full", sslrootcert: "certs/rds-global-bundle.pem" },
+      password: placeholderFor("fleetdb:adminPassword"),
+      bootstrapPassword: placeholderFor("fleetdb:adminPassword"),
+      configKeys: { password: "adminPassword", rotation: "adminPasswordRotation" },
+    });
+    expect([...password[0].secretInputs].sort()).toEqual(["bootstrapPassword", "password", "verifier"]);
   });
 });
 

@@ -1,7 +1,7 @@
 // The top-level keys mode external changes: the admin login's password replaces the superuser's, whose
 // rotation does not apply (a managed platform has no superuser to rotate), and fleetdb:admin loses its endpoint.
 import { z } from "zod";
-import { expecting } from "../values";
+import { expecting, marker } from "../values";
 import { externalAdmin } from "./externalServer";
 
 function refused(message: string) {
@@ -19,8 +19,9 @@ export const externalStackKeys = {
     .min(1, { error: "is empty: expected a secret" }),
   superuserPassword: refused(`${NO_SUPERUSER} (the admin login's password is fleetdb:adminPassword)`),
   superuserPasswordRotation: refused(NO_SUPERUSER),
-  /** Not built yet: the admin login's own rotation (ALTER ROLE CURRENT_USER) is refused rather than ignored. */
-  adminPasswordRotation: refused(
-    "is not supported yet: rotate the admin login's password on the platform (or with ALTER ROLE CURRENT_USER), then set the new one with pulumi config set --secret adminPassword",
-  ),
+  /**
+   * Opt-in: setting or changing it rotates the admin login's own password (ALTER ROLE on itself, a SCRAM
+   * verifier, proven before the provider moves to it). Unset: the stack uses fleetdb:adminPassword as it is.
+   */
+  adminPasswordRotation: marker.optional(),
 };
