@@ -73,7 +73,7 @@ export const PROVIDER_DIFFERENCES = {
   "database-outcome":
     "the admin is not a superuser: after a database-level GRANT or the PUBLIC revoke the plan checks the privileges and fails where PostgreSQL (and the provider) would only warn that nothing was granted or revoked",
   "superuser-password":
-    "the superuser's password is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
+    "the deployer's password (the superuser's; in mode external the admin login's) is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
 } as const;
 export type Difference = keyof typeof PROVIDER_DIFFERENCES;
 

@@ -60,7 +60,7 @@ describe("npm run resources -- --stack prod", () => {
     expect(password.statements).toEqual([]);
     expect(password.inputs).toEqual({});
     expect(password.skip).toBe(
-      "the superuser's password is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
+      "the deployer's password (the superuser's; in mode external the admin login's) is set by the stack's superuser-password resource (a SCRAM verifier, with the credential that works now), never by the plan",
     );
   });
 
