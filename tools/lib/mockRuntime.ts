@@ -1,8 +1,10 @@
 // Runs the fleetdb program in-process under Pulumi's mock runtime and captures every resource it registers.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { computedOutputs } from "./mockOutputs";
 import { PROJECT_ROOT } from "./projectRoot";
-import { createHash } from "node:crypto";
+
+export { mockPassword } from "./mockOutputs";
 
 /** The sentinel @pulumi/policy uses for a value that is unknown at preview (same as the engine's). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -80,11 +82,6 @@ export class DuplicateUrnError extends Error {
 }
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-/** A deterministic mock password holding every URL delimiter, so URL encoding is always exercised. */
-export function mockPassword(name: string): string {
-  return `mock@pa:ss/w#rd%?&=+ ${name}`;
-}
 
 /**
  * Runs index.ts once in this process (Pulumi's runtime state is global: one run per process or test file),
@@ -208,34 +205,6 @@ function captureRejections(): { release(expected: unknown): Promise<void> } {
       }
     },
   };
-}
-
-/** What the providers would compute; absent at preview, as on a real first preview. */
-function computedOutputs(
-  type: string,
-  name: string,
-  inputs: Record<string, unknown>,
-  override: RunOptions["computed"],
-): Record<string, unknown> {
-  const custom = override?.(type, name, inputs);
-  if (custom) return custom;
-  const digest = createHash("sha256").update(name).digest();
-  switch (type) {
-    case "random:index/randomPassword:RandomPassword":
-      return { result: pulumi.secret(mockPassword(name)), bcryptHash: pulumi.secret("$2a$10$mock") };
-    case "random:index/randomBytes:RandomBytes":
-      return {
-        base64: pulumi.secret(digest.subarray(0, 16).toString("base64")),
-        hex: pulumi.secret(digest.subarray(0, 16).toString("hex")),
-      };
-    case "docker:index/remoteImage:RemoteImage":
-      return {
-        imageId: `sha256:${digest.toString("hex")}`,
-        repoDigest: `${String(inputs.name)}@sha256:${digest.toString("hex")}`,
-      };
-    default:
-      return {};
-  }
 }
 
 interface ProtoRequest {
