@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
+import { roleSettingProvider, type RoleSettingInputs } from "../../resources/roleSetting";
 import { superuserPasswordProvider, type SuperuserPasswordInputs } from "../../resources/superuserPassword";
 import { connectAdmin } from "../../src/dynamic/adminLogin";
 import { scramSha256Verifier } from "../../src/scram";
@@ -297,6 +298,39 @@ describe("TLS refusals, with the client's own error", () => {
     const wrongHost = await psql([`host=127.0.0.2 ${base} sslrootcert=${file("ca.pem")}`, "-c", "SELECT 1"]);
     expect(wrongHost.code).toBe(2);
     expect(wrongHost.stderr).toContain('server certificate for "127.0.0.1" does not match host name "127.0.0.2"');
+  });
+});
+
+describe("a RoleSetting resource as the admin, over verify-full", () => {
+  test("sets lock_timeout on a role the admin created, reads it back, and resets it on delete", async () => {
+    const inputs: RoleSettingInputs = {
+      fleetdbKind: "role-setting",
+      role: "gateway_app",
+      database: "fleet_platform",
+      setting: "lock_timeout",
+      value: 4000,
+      admin: {
+        host: "127.0.0.1",
+        port: server.port,
+        database: "postgres",
+        user: ADMIN.user,
+        password: ADMIN.password,
+        sslmode: "verify-full",
+        sslrootcert: file("ca.pem"),
+        connectTimeoutSeconds: 5,
+      },
+    };
+    const read = () =>
+      server.query(
+        "SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole " +
+          "JOIN pg_database d ON d.oid = s.setdatabase WHERE r.rolname = 'gateway_app' AND d.datname = 'fleet_platform'",
+      );
+    const created = await roleSettingProvider.create(inputs);
+    expect(created.id).toBe("gateway_app/fleet_platform/lock_timeout");
+    expect(await read()).toEqual([{ setconfig: ["lock_timeout=4000"] }]);
+    expect((await roleSettingProvider.read!(created.id, inputs)).props).toMatchObject({ value: 4000 });
+    await roleSettingProvider.delete!(created.id, inputs);
+    expect(await read()).toEqual([]);
   });
 });
 
