@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { auditReferenceProblems } from "./auditSchema";
 import { identifierProblem } from "./identifiers";
 import { ALTERNATING_SUFFIXES } from "../loginIdentities";
+import { poolerReferenceProblems } from "./poolerRules";
 import { checkGroupRole, checkLoginRole } from "./roleRules";
 import type { Issue, StackShape } from "./schema";
 
@@ -94,6 +95,7 @@ export function checkReferences(config: StackShape, ctx: z.RefinementCtx): void 
 
   checkDeployerLogin(config, report);
   issues.push(...auditReferenceProblems(config));
+  issues.push(...poolerReferenceProblems(config));
   for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
 }
 

@@ -6,6 +6,7 @@ import { admin } from "./sections/admin";
 import { budget } from "./sections/budget";
 import { databases } from "./sections/databases";
 import { handover } from "./sections/handover";
+import { pooler } from "./sections/pooler";
 import { roles } from "./sections/roles";
 import { server } from "./sections/server";
 import { services } from "./sections/services";
@@ -41,6 +42,8 @@ const stackConfigShape = z.strictObject(
     superuserPasswordRotation: marker.optional(),
     /** The live audit: an optional auditor login and session match rules (src/config/auditSchema.ts). */
     audit: auditSchema,
+    /** An opt-in session-mode PgBouncer and the services that connect through it (docs/pooler.md). */
+    pooler,
   },
   { error: expecting("a mapping") },
 );
