@@ -8,6 +8,8 @@ import {
   AuditorLogin,
   DatabaseAccess,
   GroupRole,
+  PgBouncer,
+  PoolerLogin,
   RoleSettings,
   SchemaPrivileges,
   TimescaleServer,
@@ -15,7 +17,9 @@ import {
 } from "./components";
 import { SerialLanes } from "./resources/serialLanes";
 import { loadStackConfig } from "./src/config/fromPulumi";
+import { PGBOUNCER_PORT } from "./policies/core/pooler";
 import { databaseUrl } from "./src/databaseUrl";
+import { poolerPlan } from "./src/pooler/poolerPlan";
 import { roleLayout } from "./src/loginIdentities";
 import { databaseGrants } from "./src/privilegeMatrix";
 import { stackBudget, unmanagedConsumers } from "./src/stackBudget";
@@ -111,6 +115,31 @@ for (const [database, grants] of databaseGrants(config)) {
   });
 }
 
+// The opt-in session-mode pooler (docs/pooler.md): its login and lookup, then its container; admins stay direct.
+const pooled = poolerPlan(config);
+const poolerLogin = pooled
+  ? new PoolerLogin("pooler", {
+      plan: pooled,
+      provider,
+      adminUsername: config.admin.username,
+      lanes,
+      dependsOn: [...databases.values(), ...logins.values()],
+    })
+  : undefined;
+const pgbouncer =
+  pooled && poolerLogin
+    ? new PgBouncer(
+        "pgbouncer",
+        {
+          plan: pooled,
+          networkName: server.networkName,
+          serverHost: config.server.networkAlias,
+          poolerPassword: poolerLogin.password,
+        },
+        { dependsOn: [server, poolerLogin] },
+      )
+    : undefined;
+
 const serviceRoleEntries = [...logins.entries()].flatMap(([roleName, login]) =>
   config.roles[roleName].services.map((service) => ({ service, roleName, login })),
 );
@@ -123,12 +152,14 @@ export const databaseUrls = pulumi.secret(
         login.password.apply((password) => {
           const settings = config.services[service];
           const role = config.roles[roleName];
+          // A pooled service names its login's pooler database at the pooler; the others reach the server.
+          const alias = pooled?.serviceAliases.get(service);
           const url = databaseUrl({
             username: login.activeLogin,
             password,
-            host: settings.host ?? config.server.networkAlias,
-            port: settings.port ?? CONTAINER_PORT,
-            database: role.database,
+            host: alias ? pooled!.pooler.networkAlias : (settings.host ?? config.server.networkAlias),
+            port: alias ? PGBOUNCER_PORT : (settings.port ?? CONTAINER_PORT),
+            database: alias ?? role.database,
             applicationName: service,
           });
           return [service, url] as const;
@@ -178,3 +209,23 @@ export const auditorUrl = !auditor
         }),
       ),
     );
+
+/** Where the pooler listens (absent without fleetdb:pooler); admins keep connecting to adminEndpoint directly. */
+export const poolerEndpoint = pgbouncer?.endpoint;
+
+/** The pooler's console (SHOW POOLS, SHOW STATS) as its own login (a secret; absent without fleetdb:pooler). */
+export const poolerConsoleUrl =
+  pgbouncer && poolerLogin
+    ? pulumi.secret(
+        poolerLogin.password.apply((password) =>
+          databaseUrl({
+            username: poolerLogin.roleName,
+            password,
+            host: pgbouncer.endpoint.host,
+            port: pgbouncer.endpoint.port,
+            database: "pgbouncer",
+            applicationName: "fleetdb-pooler-console",
+          }),
+        ),
+      )
+    : undefined;
