@@ -59,6 +59,7 @@ describe("clean stacks exit 0", () => {
       ["provider-tls", "advisory", "not applicable"],
       ["admin-reserved-slots", "advisory", "pass"],
       ["contained-extensions", "advisory", "pass"],
+      ["pooler-role-caps", "mandatory", "pass"],
     ]) {
       expect(stdout).toMatch(new RegExp(`│ ${policy} +│ ${level} +│ ${status} `));
     }
@@ -88,6 +89,7 @@ describe("clean stacks exit 0", () => {
       "provider-tls:not applicable",
       "admin-reserved-slots:pass",
       "contained-extensions:pass",
+      "pooler-role-caps:pass",
     ]);
   });
 

@@ -22,6 +22,7 @@ test("every policy with its enforcement level, severity and kind", () => {
     ["provider-tls", "advisory", "high", "stack"],
     ["admin-reserved-slots", "advisory", "medium", "resource"],
     ["contained-extensions", "advisory", "high", "resource"],
+    ["pooler-role-caps", "mandatory", "high", "stack"],
   ]);
 });
 
