@@ -1,76 +1,32 @@
 // The pooler for real: Debian's pgbouncer 1.18 with the config the stack renders, in front of PostgreSQL 16 with the plan.
-import * as path from "node:path";
-import { writeFileSync } from "node:fs";
 import { Client, type ClientConfig } from "pg";
 import { parse } from "pg-connection-string";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { namespaceValues, parseStackConfig } from "../../src/config/load";
 import { renderPgbouncerIni, renderUserlist } from "../../src/pooler/pgbouncerConfig";
-import { poolerPlan, type PoolerPlan } from "../../src/pooler/poolerPlan";
 import { scramSha256Verifier } from "../../src/scram";
-import { readStackFile } from "../../tools/lib/stackFile";
-import { applyStack, type AppliedStack } from "../support/appliedStack";
-import { pgbouncerMissing, startPgbouncer, type PgbouncerProcess } from "../support/pgbouncerProcess";
-import { runTool } from "../support/runTool";
+import { pooledPlan, startPooledStack, type PooledStack } from "../support/pooledStack";
 
-const FIXTURE = path.join(__dirname, "..", "fixtures", "pooled.yaml");
 // The fixture with a short query_wait_timeout, so a capped client's wait ends within the test.
 const QUERY_WAIT_SECONDS = 2;
+const fixturePlan = (change: (values: Record<string, any>) => void = () => undefined) =>
+  pooledPlan((values) => {
+    values.pooler.queryWaitTimeoutSeconds = QUERY_WAIT_SECONDS;
+    change(values);
+  });
 
-function fixturePlan(change: (values: Record<string, any>) => void = () => undefined): PoolerPlan {
-  const file = readStackFile(FIXTURE);
-  const values = structuredClone(namespaceValues(file.config, (key) => file.secretKeys.includes(key))) as Record<
-    string,
-    any
-  >;
-  values.pooler.queryWaitTimeoutSeconds = QUERY_WAIT_SECONDS;
-  change(values);
-  return poolerPlan(parseStackConfig(values))!;
-}
-
-let stack: AppliedStack | undefined;
-let pooler: PgbouncerProcess | undefined;
-let poolerPassword: string;
+let pooled: PooledStack | undefined;
 const open: Client[] = [];
 
 beforeAll(async () => {
-  const missing = pgbouncerMissing();
-  if (missing) throw new Error(missing);
-  stack = await applyStack({ configFile: FIXTURE });
-  // The pooler's own login gets its password the way the app roles do: npm run passwords over its URL.
-  const consoleUrl = stack.run.outputs.poolerConsoleUrl as string;
-  poolerPassword = parse(consoleUrl).password!;
-  const urlsFile = path.join(path.dirname(stack.planFile), "poolerUrl.json");
-  writeFileSync(urlsFile, JSON.stringify({ "pooler-console": consoleUrl }));
-  const statements = await runTool("passwords", ["--from", urlsFile]);
-  if (statements.code !== 0) throw new Error(statements.stderr);
-  const set = await stack.server.psql(["-v", "ON_ERROR_STOP=1"], statements.stdout);
-  if (set.code !== 0) throw new Error(set.stderr);
-  const plan = fixturePlan();
-  pooler = await startPgbouncer(stack.server.port, {
-    ini: (placement) => renderPgbouncerIni(plan, placement),
-    userlist: renderUserlist(plan, poolerPassword),
-  });
+  pooled = await startPooledStack(fixturePlan());
 }, 240_000);
 
 afterAll(async () => {
   await Promise.all(open.map((client) => client.end().catch(() => undefined)));
-  await pooler?.stop();
-  await stack?.server.stop();
+  await pooled?.stop();
 });
 
-/** How `service` connects through the pooler: its own DATABASE_URL with only host and port moved to the test's. */
-function throughPooler(service: string, password?: string): ClientConfig {
-  const url = parse(stack!.urls[service]);
-  return {
-    host: "127.0.0.1",
-    port: pooler!.port,
-    user: url.user,
-    password: password ?? url.password,
-    database: url.database ?? undefined,
-    application_name: service,
-  };
-}
+const throughPooler = (service: string, password?: string) => pooled!.throughPooler(service, password);
 
 async function connected(config: ClientConfig): Promise<Client> {
   const client = new Client(config);
@@ -93,8 +49,8 @@ describe("pgbouncer 1.18 with the rendered pooled stack", () => {
   test("every pooled service's URL names the pooler, and logs in through it with its generated password", async () => {
     const poolerDatabases = Object.fromEntries(fixturePlan().serviceAliases);
     const seen: Record<string, unknown> = {};
-    for (const service of Object.keys(stack!.urls)) {
-      const url = parse(stack!.urls[service]);
+    for (const service of Object.keys(pooled!.stack.urls)) {
+      const url = parse(pooled!.stack.urls[service]);
       expect([url.host, url.port, url.database]).toEqual(["pgbouncer", "6432", poolerDatabases[service]]);
       const client = await connected(throughPooler(service));
       seen[service] = await one(
@@ -119,7 +75,7 @@ describe("pgbouncer 1.18 with the rendered pooled stack", () => {
 
   test("the lookup answers the pooler's login for pooled logins only, and nobody else may call it", async () => {
     const asPooler = await connected({
-      ...stack!.server.config("fleet_platform", "fleetdb_pooler", poolerPassword),
+      ...pooled!.stack.server.config("fleet_platform", "fleetdb_pooler", pooled!.poolerPassword),
     });
     const rows = (await asPooler.query("SELECT usename, passwd FROM fleetdb_pooler.user_lookup($1)", ["gateway_app"]))
       .rows as { usename: string; passwd: string }[];
@@ -127,7 +83,7 @@ describe("pgbouncer 1.18 with the rendered pooled stack", () => {
     expect((await asPooler.query("SELECT * FROM fleetdb_pooler.user_lookup('postgres')")).rows).toEqual([]);
     expect((await asPooler.query("SELECT * FROM fleetdb_pooler.user_lookup('fleetdb_auditor')")).rows).toEqual([]);
     await closed(asPooler);
-    const app = await connected(stack!.login("gateway_app", "fleet_platform"));
+    const app = await connected(pooled!.stack.login("gateway_app", "fleet_platform"));
     await expect(app.query("SELECT * FROM fleetdb_pooler.user_lookup('gateway_app')")).rejects.toThrow(
       "permission denied for schema fleetdb_pooler",
     );
@@ -182,13 +138,7 @@ describe("pgbouncer 1.18 with the rendered pooled stack", () => {
         (failure: Error) => failure,
       );
     // It waits in the pooler (the console's SHOW POOLS counts it), instead of being refused at once.
-    const console = await connected({
-      host: "127.0.0.1",
-      port: pooler!.port,
-      user: "fleetdb_pooler",
-      password: poolerPassword,
-      database: "pgbouncer",
-    });
+    const console = await connected(pooled!.console());
     // Its login waits for the password lookup, whose connection the cap also bounds: it queues on the lookup's pool.
     const pools = async () =>
       Object.fromEntries(
@@ -207,22 +157,22 @@ describe("pgbouncer 1.18 with the rendered pooled stack", () => {
     });
     expect((await waiting)?.message).toBe("query_wait_timeout");
     await closed(console);
-    const backends = await stack!.server.query<{ n: number }>(
+    const backends = await pooled!.stack.server.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'dashboard_app'",
     );
     expect(backends).toEqual([{ n: cap }]);
     // The slots the cap leaves (CONNECTION LIMIT 8 − 7) still admit a direct client.
-    const direct = await connected(stack!.login("dashboard_app", "tracksolid_db"));
+    const direct = await connected(pooled!.stack.login("dashboard_app", "tracksolid_db"));
     expect(await one(direct, "SELECT current_user AS login")).toEqual({ login: "dashboard_app" });
     await Promise.all([...held, direct].map(closed));
   });
 
   test("a password rotation keeps open pooled sessions working; new ones log in with the new password only", async () => {
     const before = await connected(throughPooler("webhook_receiver"));
-    const oldPassword = parse(stack!.urls.webhook_receiver).password!;
+    const oldPassword = parse(pooled!.stack.urls.webhook_receiver).password!;
     const newPassword = "RotatedPassw0rdRotatedPassw0rd12";
     // What `pulumi up` does after a rotation: the server gets the new verifier; the pooler is not touched.
-    await stack!.server.query(
+    await pooled!.stack.server.query(
       `ALTER ROLE tracksolid_owner PASSWORD '${scramSha256Verifier(newPassword, Buffer.alloc(16, 9).toString("base64"))}'`,
     );
     expect(await one(before, "SELECT 1 AS still")).toEqual({ still: 1 });
@@ -239,6 +189,6 @@ describe("pgbouncer 1.18 with the rendered pooled stack", () => {
     const placement = { serverHost: "h", serverPort: 5432, listenAddr: "0.0.0.0", listenPort: 6432, authFile: "/u" };
     const rotated = fixturePlan((values) => (values.passwordRotation = "2027-01-01"));
     expect(renderPgbouncerIni(rotated, placement)).toBe(renderPgbouncerIni(fixturePlan(), placement));
-    expect(renderUserlist(rotated, poolerPassword)).toBe(renderUserlist(fixturePlan(), poolerPassword));
+    expect(renderUserlist(rotated, pooled!.poolerPassword)).toBe(renderUserlist(fixturePlan(), pooled!.poolerPassword));
   });
 });
