@@ -1,11 +1,12 @@
 // npm run bench: a sustained connection storm on a real server, with the prod roles, with superusers (the status quo)
 // and with the services through the session-mode pooler (Debian's pgbouncer 1.18; the admin stays direct).
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import Table from "cli-table3";
 import { Client, type ClientConfig } from "pg";
 import type { AppliedStack } from "../test/support/appliedStack";
 import { startPooledStack } from "../test/support/pooledStack";
+import { adminAttempts, childrenOf, postmasterPid, samplePeak } from "./serverProbes";
 
 const LIMITS: Record<string, number> = { tracksolid_owner: 30, dashboard_app: 8, gateway_app: 15, cron_app: 5 };
 /** Each role's database, and one service that connects as it (its DATABASE_URL is the pooler scenario's way in). */
@@ -21,7 +22,6 @@ const SERVICES: Record<string, string> = {
   gateway_app: "gateway",
   cron_app: "cron",
 };
-const SAMPLE_EVERY_MS = 20;
 const STORM_MS = Number(process.env.STORM_MS ?? 6000);
 const QUIET_MS = 2000;
 const HOLD_MS = 50;
@@ -55,7 +55,8 @@ function reasonOf(error: unknown): string {
   if (message.startsWith("remaining connection slots are reserved")) return "reserved slots";
   if (message.startsWith("sorry, too many clients already")) return "server full";
   if (message === "query_wait_timeout") return "pooler wait timeout";
-  if (/timeout/i.test(message)) return "timeout";
+  // The client's own 2 s connect timeout: through the pooler, a client that waited in the queue that long.
+  if (/timeout/i.test(message)) return "gave up after 2 s";
   return message.slice(0, 40);
 }
 
@@ -121,51 +122,14 @@ async function stormWorker(config: ClientConfig, until: number, figures: RoleFig
 }
 
 async function adminProbe(config: ClientConfig, until: number, figures: ScenarioFigures["admin"]): Promise<void> {
-  while (Date.now() < until) {
-    const started = Date.now();
+  for (const failure of await adminAttempts(config, until, ADMIN_EVERY_MS)) {
     figures.attempts += 1;
-    const client = new Client({ ...config, connectionTimeoutMillis: 2000 });
-    client.on("error", () => undefined);
-    try {
-      await client.connect();
-      await client.query("SELECT 1");
-      figures.connected += 1;
-    } catch (error) {
-      const reason = reasonOf(error);
+    if (failure === null) figures.connected += 1;
+    else {
+      const reason = reasonOf(new Error(failure));
       figures.refused[reason] = (figures.refused[reason] ?? 0) + 1;
-    } finally {
-      await client.end().catch(() => undefined);
     }
-    await sleep(Math.max(0, ADMIN_EVERY_MS - (Date.now() - started)));
   }
-}
-
-/** The postmaster's pid: the parent of any backend, read while that backend is still connected. */
-async function postmasterPid(stack: AppliedStack): Promise<number> {
-  const client = await stack.server.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-    // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ")".
-    const stat = readFileSync(`/proc/${rows[0].pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } finally {
-    await client.end();
-  }
-}
-
-/** The postmaster's children, half-started backends included (pg_stat_activity cannot see those; /proc can). */
-function childrenOf(postmaster: number): number {
-  return readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, "utf8").trim().split(/\s+/).filter(Boolean)
-    .length;
-}
-
-async function samplePeak(parent: number, until: number): Promise<number> {
-  let peak = 0;
-  while (Date.now() < until) {
-    peak = Math.max(peak, childrenOf(parent));
-    await sleep(SAMPLE_EVERY_MS);
-  }
-  return peak;
 }
 
 interface Load {
