@@ -20,6 +20,11 @@ export function poolerReferenceProblems(config: StackShape): Issue[] {
       report(["services", index], `service "${service}" is not declared under fleetdb:services`);
     else if (!roleOfService.has(service))
       report(["services", index], `service "${service}" is not listed by any login role's services`);
+    else if (config.services[service].host !== undefined || config.services[service].port !== undefined)
+      report(
+        ["services", index],
+        `service "${service}" sets services.${service}.host or .port, but a pooled service's DATABASE_URL points at the pooler: drop them, or take it off the pooler`,
+      );
   });
   const pooledRoles = new Set(pooler.services.map((service) => roleOfService.get(service)).filter(Boolean));
 

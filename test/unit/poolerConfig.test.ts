@@ -278,6 +278,13 @@ describe("fleetdb:pooler is checked against the rest of the config", () => {
       ['fleetdb:pooler.services[6]: service "nobody" is not declared under fleetdb:services'],
     ],
     [
+      "a pooled service with its own host",
+      (v) => (v.services.gateway.host = "db.internal"),
+      [
+        'fleetdb:pooler.services[4]: service "gateway" sets services.gateway.host or .port, but a pooled service\'s DATABASE_URL points at the pooler: drop them, or take it off the pooler',
+      ],
+    ],
+    [
       "a role with no pooled service",
       (v) => (v.pooler.services = ["gateway"]),
       [
