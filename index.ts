@@ -210,22 +210,24 @@ export const auditorUrl = !auditor
       ),
     );
 
-/** Where the pooler listens (absent without fleetdb:pooler); admins keep connecting to adminEndpoint directly. */
-export const poolerEndpoint = pgbouncer?.endpoint;
-
-/** The pooler's console (SHOW POOLS, SHOW STATS) as its own login (a secret; absent without fleetdb:pooler). */
-export const poolerConsoleUrl =
-  pgbouncer && poolerLogin
-    ? pulumi.secret(
-        poolerLogin.password.apply((password) =>
-          databaseUrl({
-            username: poolerLogin.roleName,
-            password,
-            host: pgbouncer.endpoint.host,
-            port: pgbouncer.endpoint.port,
-            database: "pgbouncer",
-            applicationName: "fleetdb-pooler-console",
-          }),
-        ),
-      )
-    : undefined;
+// Only a stack that declares the pooler exports its outputs: Pulumi warns about an export left undefined, and
+// stacks without the pooler keep exactly the outputs they had.
+if (pgbouncer && poolerLogin) {
+  Object.assign(module.exports, {
+    /** Where the pooler listens; admins keep connecting to adminEndpoint directly. */
+    poolerEndpoint: pgbouncer.endpoint,
+    /** The pooler's console (SHOW POOLS, SHOW STATS) as its own login (a secret). */
+    poolerConsoleUrl: pulumi.secret(
+      poolerLogin.password.apply((password) =>
+        databaseUrl({
+          username: poolerLogin.roleName,
+          password,
+          host: pgbouncer.endpoint.host,
+          port: pgbouncer.endpoint.port,
+          database: "pgbouncer",
+          applicationName: "fleetdb-pooler-console",
+        }),
+      ),
+    ),
+  });
+}

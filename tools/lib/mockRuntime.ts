@@ -153,9 +153,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   for (const [key, value] of Object.entries(exports)) {
     if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.push(key);
   }
-  // The engine records no output for an export whose value is undefined (serializeProperties drops it).
-  const recorded = Object.fromEntries(Object.entries(outputs ?? {}).filter(([, value]) => value !== undefined));
-  return { resources: captured, outputs: recorded, secretOutputs, exports };
+  return { resources: captured, outputs: outputs ?? {}, secretOutputs, exports };
 }
 
 /** Holds unhandled rejections during a run; on release, drops those that repeat `expected` and re-raises others. */
