@@ -8,6 +8,8 @@ import {
   AuditorLogin,
   DatabaseAccess,
   GroupRole,
+  PgBouncer,
+  PoolerLogin,
   RoleSettings,
   SchemaPrivileges,
   ExternalServer,
@@ -15,9 +17,11 @@ import {
 } from "./components";
 import { SerialLanes } from "./resources/serialLanes";
 import { loadStackConfig } from "./src/config/fromPulumi";
+import { PGBOUNCER_PORT } from "./policies/core/pooler";
 import { isExternal, type EmbeddedStackConfig } from "./src/config/schema";
 import { databaseUrl } from "./src/databaseUrl";
 import { auditorEndpoint, serviceEndpoint } from "./src/endpoints";
+import { poolerPlan } from "./src/pooler/poolerPlan";
 import { roleLayout } from "./src/loginIdentities";
 import { databaseGrants } from "./src/privilegeMatrix";
 import { stackBudget, unmanagedConsumers } from "./src/stackBudget";
@@ -26,13 +30,13 @@ import { stackBudget, unmanagedConsumers } from "./src/stackBudget";
 const { config, superuserPassword, adminPassword } = loadStackConfig();
 
 /** Embedded: the superuser's credential, the container, the superuser's password on it, the provider. */
-function embeddedServer(embedded: EmbeddedStackConfig): AdminConnection {
+function embeddedServer(embedded: EmbeddedStackConfig): { admin: AdminConnection; server: TimescaleServer } {
   const credential = new AdminCredential("superuser", {
     configuredPassword: superuserPassword,
     rotationMarker: embedded.superuserPasswordRotation,
   });
   const server = new TimescaleServer("timescale", { server: embedded.server, superuserPassword: credential.password });
-  return new AdminConnection("admin", {
+  const admin = new AdminConnection("admin", {
     admin: embedded.admin,
     password: credential.password,
     verifier: credential.verifier,
@@ -41,16 +45,20 @@ function embeddedServer(embedded: EmbeddedStackConfig): AdminConnection {
     postgresMajorVersion: embedded.server.postgresMajorVersion,
     dependsOn: [server],
   });
+  return { admin, server };
 }
 // External (docs/external-mode.md): no container, no superuser; the provider logs in as the platform's admin.
-const admin: AdminConnection | ExternalServer = isExternal(config)
-  ? new ExternalServer("external", {
-      server: config.server,
-      admin: config.admin,
-      password: adminPassword!,
-      rotationMarker: config.adminPasswordRotation,
-      maxConnections: config.budget.deployerMaxConnections,
-    })
+const { admin, server } = isExternal(config)
+  ? {
+      admin: new ExternalServer("external", {
+        server: config.server,
+        admin: config.admin,
+        password: adminPassword!,
+        rotationMarker: config.adminPasswordRotation,
+        maxConnections: config.budget.deployerMaxConnections,
+      }),
+      server: undefined,
+    }
   : embeddedServer(config);
 const provider = admin.provider;
 const lanes = new SerialLanes();
@@ -126,6 +134,33 @@ for (const [database, grants] of databaseGrants(config)) {
   });
 }
 
+// The opt-in session-mode pooler (docs/pooler.md): its login and lookup, then its container; admins stay direct.
+const pooled = poolerPlan(config);
+const poolerLogin = pooled
+  ? new PoolerLogin("pooler", {
+      plan: pooled,
+      provider,
+      adminUsername: config.admin.username,
+      lanes,
+      dependsOn: [...databases.values(), ...logins.values()],
+    })
+  : undefined;
+// The config refuses a pooler in mode external: it runs beside the embedded server's container only.
+const embeddedConfig = isExternal(config) ? undefined : config;
+const pgbouncer =
+  pooled && poolerLogin && server && embeddedConfig
+    ? new PgBouncer(
+        "pgbouncer",
+        {
+          plan: pooled,
+          networkName: server.networkName,
+          serverHost: embeddedConfig.server.networkAlias,
+          poolerPassword: poolerLogin.password,
+        },
+        { dependsOn: [server, poolerLogin] },
+      )
+    : undefined;
+
 const serviceRoleEntries = [...logins.entries()].flatMap(([roleName, login]) =>
   config.roles[roleName].services.map((service) => ({ service, roleName, login })),
 );
@@ -137,11 +172,13 @@ export const databaseUrls = pulumi.secret(
       serviceRoleEntries.map(({ service, roleName, login }) =>
         login.password.apply((password) => {
           const role = config.roles[roleName];
+          // A pooled service names its login's pooler database at the pooler; the others reach the server.
+          const alias = pooled?.serviceAliases.get(service);
           const url = databaseUrl({
             username: login.activeLogin,
             password,
-            ...serviceEndpoint(config, service),
-            database: role.database,
+            ...(alias ? { host: pooled!.pooler.networkAlias, port: PGBOUNCER_PORT } : serviceEndpoint(config, service)),
+            database: alias ?? role.database,
             applicationName: service,
           });
           return [service, url] as const;
@@ -190,3 +227,25 @@ export const auditorUrl = !auditor
         }),
       ),
     );
+
+// Only a stack that declares the pooler exports its outputs: Pulumi warns about an export left undefined, and
+// stacks without the pooler keep exactly the outputs they had.
+if (pgbouncer && poolerLogin) {
+  Object.assign(module.exports, {
+    /** Where the pooler listens; admins keep connecting to adminEndpoint directly. */
+    poolerEndpoint: pgbouncer.endpoint,
+    /** The pooler's console (SHOW POOLS, SHOW STATS) as its own login (a secret). */
+    poolerConsoleUrl: pulumi.secret(
+      poolerLogin.password.apply((password) =>
+        databaseUrl({
+          username: poolerLogin.roleName,
+          password,
+          host: pgbouncer.endpoint.host,
+          port: pgbouncer.endpoint.port,
+          database: "pgbouncer",
+          applicationName: "fleetdb-pooler-console",
+        }),
+      ),
+    ),
+  });
+}

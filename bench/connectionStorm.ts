@@ -1,11 +1,27 @@
-// npm run bench: a sustained connection storm on a real server, with the prod roles and with superusers (the status quo).
+// npm run bench: a sustained connection storm on a real server, with the prod roles, with superusers (the status quo)
+// and with the services through the session-mode pooler (Debian's pgbouncer 1.18; the admin stays direct).
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import Table from "cli-table3";
 import { Client, type ClientConfig } from "pg";
-import { applyStack, type AppliedStack } from "../test/support/appliedStack";
+import type { AppliedStack } from "../test/support/appliedStack";
+import { startPooledStack } from "../test/support/pooledStack";
+import { adminAttempts, childrenOf, postmasterPid, samplePeak } from "./serverProbes";
 
 const LIMITS: Record<string, number> = { tracksolid_owner: 30, dashboard_app: 8, gateway_app: 15, cron_app: 5 };
+/** Each role's database, and one service that connects as it (its DATABASE_URL is the pooler scenario's way in). */
+const DATABASES: Record<string, string> = {
+  tracksolid_owner: "tracksolid_db",
+  dashboard_app: "tracksolid_db",
+  gateway_app: "fleet_platform",
+  cron_app: "fleet_platform",
+};
+const SERVICES: Record<string, string> = {
+  tracksolid_owner: "webhook_receiver",
+  dashboard_app: "dashboard_api",
+  gateway_app: "gateway",
+  cron_app: "cron",
+};
 const STORM_MS = Number(process.env.STORM_MS ?? 6000);
 const QUIET_MS = 2000;
 const HOLD_MS = 50;
@@ -27,6 +43,8 @@ interface ScenarioFigures {
   scenario: string;
   roles: Record<string, RoleFigures>;
   admin: { attempts: number; connected: number; refused: Record<string, number> };
+  /** The postmaster's child processes: before the storm (auxiliary processes, held sessions) and at its peak. */
+  backends: { before: number; peak: number };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,7 +54,9 @@ function reasonOf(error: unknown): string {
   if (message.startsWith("too many connections for role")) return "role limit";
   if (message.startsWith("remaining connection slots are reserved")) return "reserved slots";
   if (message.startsWith("sorry, too many clients already")) return "server full";
-  if (/timeout/i.test(message)) return "timeout";
+  if (message === "query_wait_timeout") return "pooler wait timeout";
+  // The client's own 2 s connect timeout: through the pooler, a client that waited in the queue that long.
+  if (/timeout/i.test(message)) return "gave up after 2 s";
   return message.slice(0, 40);
 }
 
@@ -102,22 +122,13 @@ async function stormWorker(config: ClientConfig, until: number, figures: RoleFig
 }
 
 async function adminProbe(config: ClientConfig, until: number, figures: ScenarioFigures["admin"]): Promise<void> {
-  while (Date.now() < until) {
-    const started = Date.now();
+  for (const failure of await adminAttempts(config, until, ADMIN_EVERY_MS)) {
     figures.attempts += 1;
-    const client = new Client({ ...config, connectionTimeoutMillis: 2000 });
-    client.on("error", () => undefined);
-    try {
-      await client.connect();
-      await client.query("SELECT 1");
-      figures.connected += 1;
-    } catch (error) {
-      const reason = reasonOf(error);
+    if (failure === null) figures.connected += 1;
+    else {
+      const reason = reasonOf(new Error(failure));
       figures.refused[reason] = (figures.refused[reason] ?? 0) + 1;
-    } finally {
-      await client.end().catch(() => undefined);
     }
-    await sleep(Math.max(0, ADMIN_EVERY_MS - (Date.now() - started)));
   }
 }
 
@@ -143,7 +154,13 @@ async function scenario(
     }),
   );
   const quiet = await Promise.all(steady.map((client) => steadyLoop(client, Date.now() + QUIET_MS)));
-  const figures: ScenarioFigures = { scenario: name, roles: {}, admin: { attempts: 0, connected: 0, refused: {} } };
+  const postmaster = await postmasterPid(stack);
+  const figures: ScenarioFigures = {
+    scenario: name,
+    roles: {},
+    admin: { attempts: 0, connected: 0, refused: {} },
+    backends: { before: childrenOf(postmaster), peak: 0 },
+  };
   const until = Date.now() + STORM_MS;
   const work: Promise<unknown>[] = [];
   roles.forEach((role, index) => {
@@ -159,6 +176,7 @@ async function scenario(
     work.push(steadyLoop(steady[index], until).then((latency) => (roleFigures.steady.storm = latency)));
   });
   work.push(adminProbe(stack.server.config(), until, figures.admin));
+  work.push(samplePeak(postmaster, until).then((peak) => (figures.backends.peak = peak)));
   await Promise.all(work);
   await Promise.all(steady.map((client) => client.end().catch(() => undefined)));
   await sleep(500);
@@ -176,6 +194,7 @@ function render(results: ScenarioFigures[]): string {
       "steady ok",
       "p50 quiet→storm ms",
       "p99 quiet→storm ms",
+      "postmaster children before→peak",
     ],
     style: { head: [], border: [], compact: true },
   });
@@ -196,6 +215,7 @@ function render(results: ScenarioFigures[]): string {
         ok,
         `${quiet.p50} → ${storm.p50}`,
         `${quiet.p99} → ${storm.p99}`,
+        "",
       ]);
     }
     const admin = result.admin;
@@ -212,6 +232,7 @@ function render(results: ScenarioFigures[]): string {
       `${Math.round((100 * admin.connected) / Math.max(1, admin.attempts))}%`,
       "",
       "",
+      `${result.backends.before} → ${result.backends.peak}`,
     ]);
   }
   return table.toString();
@@ -219,9 +240,12 @@ function render(results: ScenarioFigures[]): string {
 
 async function main(): Promise<void> {
   process.stderr.write(
-    `bench: starting PostgreSQL 16 (max_connections 100, 3 superuser-reserved) and applying the prod plan\n`,
+    `bench: starting PostgreSQL 16 (max_connections 100, 3 superuser-reserved), applying the pooled prod plan, starting pgbouncer\n`,
   );
-  const stack = await applyStack({ stack: "prod" });
+  // The pooled fixture is prod plus the pooler (its login takes 3 of admin_tools' slots): the same roles and limits.
+  const pooled = await startPooledStack();
+  const { stack } = pooled;
+  const direct = (role: string) => stack.login(role, DATABASES[role]);
   try {
     // The status quo: every app logs in as a superuser (one superuser login per app, to count them apart).
     for (const role of Object.keys(LIMITS)) {
@@ -230,21 +254,28 @@ async function main(): Promise<void> {
     }
     const storm: Load = { inFlight: (limit) => 3 * limit, retry: "at once" };
     process.stderr.write(`bench: storm with the stack's roles (${STORM_MS} ms, 3× each limit in flight)\n`);
-    const roles = await scenario("roles, storm", stack, (role) => stack.login(role), storm);
+    const roles = await scenario("roles, storm", stack, direct, storm);
     process.stderr.write(`bench: the same storm with every app as a superuser\n`);
     const superusers = await scenario(
       "superusers, storm",
       stack,
-      (role) => ({ ...stack.login(role), user: `${role}_su`, password: `bench-${role}` }),
+      (role) => ({ ...direct(role), user: `${role}_su`, password: `bench-${role}` }),
       storm,
     );
     process.stderr.write(`bench: the stack's roles with pools under their limits and backoff\n`);
     // The steady client holds one of each role's sessions; the pool takes the rest, and backs off when refused.
-    const pools = await scenario("roles, pools + backoff", stack, (role) => stack.login(role), {
+    const pools = await scenario("roles, pools + backoff", stack, direct, {
       inFlight: (limit) => limit - 1,
       retry: "backoff",
     });
-    const results = [roles, superusers, pools];
+    process.stderr.write(`bench: the same storm with every service through the pooler, the admin direct\n`);
+    const throughPooler = await scenario(
+      "roles via pooler, storm",
+      stack,
+      (role) => pooled.throughPooler(SERVICES[role]),
+      storm,
+    );
+    const results = [roles, superusers, pools, throughPooler];
     const out = path.resolve(__dirname, "..", ".bench");
     mkdirSync(out, { recursive: true });
     const file = path.join(out, "connection-storm.json");
@@ -255,7 +286,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${render(results)}\n`);
     process.stderr.write(`bench: figures written to ${path.relative(process.cwd(), file)}\n`);
   } finally {
-    await stack.server.stop();
+    await pooled.stop();
   }
 }
 

@@ -10,3 +10,5 @@ export * from "./roleSettings";
 export * from "./schemaPrivileges";
 export * from "./timescaleServer";
 export * from "./auditorLogin";
+export * from "./pgbouncer";
+export * from "./poolerLogin";

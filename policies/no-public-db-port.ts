@@ -3,8 +3,9 @@
 // Why: docker's `-p 5433:5432` binds every interface and its iptables rules bypass ufw, so a port
 // "behind the firewall" is on the internet. The image trusts connections from its own loopback, and
 // host networking shares the host's interfaces, so that is public too. The rule keys on the container
-// port 5432 and the configured host ports, never on the image (its id is unknown at preview).
+// port 5432, the pooler's 6432 and the configured host ports, never on the image (its id is unknown at preview).
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import { PGBOUNCER_PORT } from "./core/pooler";
 import { POSTGRES_PORT } from "./core/serverSettings";
 import { isLoopback } from "./core/addresses";
 import { policyConfig } from "./core/policyConfig";
@@ -31,7 +32,7 @@ const configSchema: PolicyConfigSchema = {
 export const noPublicDbPort: ResourceValidationPolicy = {
   name: "no-public-db-port",
   description:
-    "No docker container publishes PostgreSQL (container port 5432, or a configured host port) beyond loopback.",
+    "No docker container publishes PostgreSQL (container port 5432, PgBouncer's 6432, or a configured host port) beyond loopback.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
@@ -55,8 +56,11 @@ export const noPublicDbPort: ResourceValidationPolicy = {
     for (const port of ports) {
       const internal = numberOf(port.internal);
       const external = numberOf(port.external);
+      // PgBouncer's port leads to the same server: a public pooler is a public database.
       const carriesPostgres =
-        internal === POSTGRES_PORT || (external !== undefined && config.hostPorts.includes(external));
+        internal === POSTGRES_PORT ||
+        internal === PGBOUNCER_PORT ||
+        (external !== undefined && config.hostPorts.includes(external));
       if (!carriesPostgres) continue;
       const ip = typeof port.ip === "string" ? port.ip : undefined;
       if (isLoopback(ip)) continue;

@@ -8,6 +8,7 @@ import { loginRoleTimeouts } from "./login-role-timeouts";
 import { noPublicDbPort } from "./no-public-db-port";
 import { noSuperuserAppRoles } from "./no-superuser-app-roles";
 import { pinnedDbImage } from "./pinned-db-image";
+import { poolerRoleCaps } from "./pooler-role-caps";
 import { providerTls } from "./provider-tls";
 
 export const PACK_NAME = "fleetdb-guardrails";
@@ -22,4 +23,5 @@ export const policies: Policies = [
   adminReservedSlots,
   containedExtensions,
   externalProviderTls,
+  poolerRoleCaps,
 ];

@@ -26,7 +26,10 @@ export function stackBudget(config: StackConfig, providerName: string): Connecti
           ...layout.logins.map((login) => ({ name: login.name, connectionLimit: login.connectionLimit })),
         ];
       })
-      .concat(config.audit.auditor ? [config.audit.auditor] : []),
+      .concat(config.audit.auditor ? [config.audit.auditor] : [])
+      .concat(
+        config.pooler ? [{ name: config.pooler.login.name, connectionLimit: config.pooler.login.connectionLimit }] : [],
+      ),
     unmanaged: unmanagedConsumers(config),
     deployers: [
       {

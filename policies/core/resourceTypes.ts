@@ -8,6 +8,7 @@ export const TYPES = {
   database: "postgresql:index/database:Database",
   schema: "postgresql:index/schema:Schema",
   extension: "postgresql:index/extension:Extension",
+  function: "postgresql:index/function:Function",
   postgresqlProvider: "pulumi:providers:postgresql",
   container: "docker:index/container:Container",
   remoteImage: "docker:index/remoteImage:RemoteImage",

@@ -18,6 +18,7 @@ const OBJECT_KEYS: ReadonlySet<string> = new Set([
   "services",
   "handover",
   "audit",
+  "pooler",
 ]);
 
 /** Invalid stack config: each problem names its key path (fleetdb:roles.gateway_app.connectionLimit). */

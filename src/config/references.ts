@@ -4,6 +4,7 @@ import { auditReferenceProblems } from "./sections/audit";
 import { identifierProblem } from "./identifiers";
 import { ALTERNATING_SUFFIXES } from "../loginIdentities";
 import { modeProblems } from "./modeRules";
+import { poolerReferenceProblems } from "./poolerRules";
 import { checkGroupRole, checkLoginRole } from "./roleRules";
 import type { Issue, StackShape } from "./schema";
 
@@ -96,6 +97,7 @@ export function checkReferences(config: StackShape, ctx: z.RefinementCtx): void 
   checkDeployerLogin(config, report);
   issues.push(...auditReferenceProblems(config));
   issues.push(...modeProblems(config));
+  issues.push(...poolerReferenceProblems(config));
   for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
 }
 

@@ -6,6 +6,7 @@ import { audit } from "./sections/audit";
 import { budget } from "./sections/budget";
 import { databases } from "./sections/databases";
 import { handover } from "./sections/handover";
+import { pooler } from "./sections/pooler";
 import { roles } from "./sections/roles";
 import { externalStackKeys } from "./sections/externalStack";
 import { server } from "./sections/server";
@@ -42,6 +43,8 @@ const stackConfigShape = z.strictObject(
     superuserPasswordRotation: marker.optional(),
     /** The live audit: an optional auditor login and session match rules. */
     audit,
+    /** An opt-in session-mode PgBouncer and the services that connect through it (docs/pooler.md). */
+    pooler,
   },
   { error: expecting("a mapping") },
 );

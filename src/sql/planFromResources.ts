@@ -3,6 +3,7 @@ import { escapeIdentifier } from "pg";
 import { fleetdbKindOf, TYPES } from "../../policies/core/resourceTypes";
 import { defaultPrivilegesStatements } from "./defaultPrivilegesStatements";
 import { databaseStatements, extensionStatements, schemaStatements } from "./databaseStatements";
+import { functionStatements } from "./functionStatements";
 import { grantStatements } from "./grantStatements";
 import {
   inTransaction,
@@ -37,6 +38,7 @@ export const RENDERERS: Record<string, Renderer> = {
   [TYPES.database]: { rank: 2, database: inProviderDatabase, render: databaseStatements },
   [TYPES.extension]: { rank: 3, database: inItsDatabase, render: extensionStatements },
   [TYPES.schema]: { rank: 4, database: inItsDatabase, render: schemaStatements },
+  [TYPES.function]: { rank: 5, database: inItsDatabase, render: functionStatements },
   [TYPES.grant]: { rank: 5, database: inItsDatabase, render: grantStatements },
   [TYPES.defaultPrivileges]: {
     rank: 6,

@@ -60,6 +60,7 @@ describe("clean stacks exit 0", () => {
       ["admin-reserved-slots", "advisory", "pass"],
       ["contained-extensions", "advisory", "pass"],
       ["external-provider-tls", "mandatory", "not applicable"],
+      ["pooler-role-caps", "mandatory", "pass"],
     ]) {
       expect(stdout).toMatch(new RegExp(`│ ${policy} +│ ${level} +│ ${status} `));
     }
@@ -90,6 +91,7 @@ describe("clean stacks exit 0", () => {
       "admin-reserved-slots:pass",
       "contained-extensions:pass",
       "external-provider-tls:not applicable",
+      "pooler-role-caps:pass",
     ]);
   });
 

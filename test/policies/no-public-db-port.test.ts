@@ -28,6 +28,7 @@ describe("no-public-db-port", () => {
     ["::1", { internal: 5432, external: 5433, ip: "::1" }],
     ["[::1]", { internal: 5432, external: 5433, ip: "[::1]" }],
     ["an unrelated public port", { internal: 8080, external: 80, ip: "0.0.0.0" }],
+    ["the pooler's port on loopback", { internal: 6432, external: 6432, ip: "127.0.0.1" }],
   ])("%s passes", async (_case, port) => {
     expect(await runResourcePolicy(noPublicDbPort, publishing(port))).toEqual({ violations: [] });
   });
@@ -69,6 +70,11 @@ describe("no-public-db-port", () => {
       "container timescaledb publishes PostgreSQL (a random host port):5432 on ip 0.0.0.0, beyond loopback: set ip to 127.0.0.1",
     ],
     [
+      "the pooler's port 6432 on 0.0.0.0",
+      { internal: 6432, external: 6432, ip: "0.0.0.0" },
+      "container timescaledb publishes PostgreSQL 6432:6432 on ip 0.0.0.0, beyond loopback: set ip to 127.0.0.1",
+    ],
+    [
       "ports as JSON text",
       { internal: "5432", external: "5433", ip: "0.0.0.0" },
       "container timescaledb publishes PostgreSQL 5433:5432 on ip 0.0.0.0, beyond loopback: set ip to 127.0.0.1",
@@ -94,9 +100,9 @@ describe("no-public-db-port", () => {
   });
 
   test("configured host ports widen the rule", async () => {
-    const other = publishing({ internal: 6432, external: 6432, ip: "0.0.0.0" });
+    const other = publishing({ internal: 7000, external: 7000, ip: "0.0.0.0" });
     expect((await runResourcePolicy(noPublicDbPort, other)).violations).toEqual([]);
-    expect((await runResourcePolicy(noPublicDbPort, other, { hostPorts: [5433, 6432] })).violations).toHaveLength(1);
+    expect((await runResourcePolicy(noPublicDbPort, other, { hostPorts: [5433, 7000] })).violations).toHaveLength(1);
   });
 
   test("the image is never consulted: an unknown image id at preview changes nothing", async () => {

@@ -23,6 +23,7 @@ test("every policy with its enforcement level, severity and kind", () => {
     ["admin-reserved-slots", "advisory", "medium", "resource"],
     ["contained-extensions", "advisory", "high", "resource"],
     ["external-provider-tls", "mandatory", "critical", "stack"],
+    ["pooler-role-caps", "mandatory", "high", "stack"],
   ]);
 });
 
