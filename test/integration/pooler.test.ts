@@ -4,7 +4,8 @@ import { parse } from "pg-connection-string";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { renderPgbouncerIni, renderUserlist } from "../../src/pooler/pgbouncerConfig";
 import { scramSha256Verifier } from "../../src/scram";
-import { pooledPlan, startPooledStack, type PooledStack } from "../support/pooledStack";
+import { auditJson } from "../support/auditRun";
+import { POOLED_FIXTURE, pooledPlan, startPooledStack, type PooledStack } from "../support/pooledStack";
 
 // The fixture with a short query_wait_timeout, so a capped client's wait ends within the test.
 const QUERY_WAIT_SECONDS = 2;
@@ -190,5 +191,16 @@ describe("pgbouncer 1.18 with the rendered pooled stack", () => {
     const rotated = fixturePlan((values) => (values.passwordRotation = "2027-01-01"));
     expect(renderPgbouncerIni(rotated, placement)).toBe(renderPgbouncerIni(fixturePlan(), placement));
     expect(renderUserlist(rotated, pooled!.poolerPassword)).toBe(renderUserlist(fixturePlan(), pooled!.poolerPassword));
+  });
+});
+
+describe("npm run audit on the pooled stack", () => {
+  test("the pooler's login, lookup schema and function are declared: nothing but the services' unseen cutover", async () => {
+    const { code, json } = await auditJson(["--config-file", POOLED_FIXTURE, "--url", pooled!.stack.server.url]);
+    expect(code).toBe(0);
+    // No service has connected with its application_name in this test: only that is reported.
+    expect([...new Set(json.findings.map((finding) => `${finding.kind}:${finding.severity}`))]).toEqual([
+      "service-cutover:warning",
+    ]);
   });
 });
