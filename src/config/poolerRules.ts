@@ -10,7 +10,13 @@ export function poolerReferenceProblems(config: StackShape): Issue[] {
   const issues: Issue[] = [];
   const report = (path: Issue["path"], message: string) => issues.push({ path: ["pooler", ...path], message });
   // Another server mode would put the server where this container cannot follow (docs/pooler.md).
-  if (config.server.mode !== "embedded") report([], "the pooler runs only beside an embedded server");
+  if (config.server.mode !== "embedded") {
+    report(
+      [],
+      `the pooler runs only beside the container of server.mode embedded, got server.mode ${config.server.mode}: remove fleetdb:pooler, or run a pooler the platform offers`,
+    );
+    return issues;
+  }
 
   const roleOfService = new Map<string, string>();
   for (const [roleName, role] of Object.entries(config.roles))

@@ -271,6 +271,18 @@ describe("fleetdb:pooler is checked against the rest of the config", () => {
     expect(poolerPlan(parseStackConfig(pooledWith((v) => delete v.pooler)))).toBeUndefined();
   });
 
+  test("a pooler in mode external is refused, naming the key", () => {
+    const file = readStackFile(path.join(__dirname, "..", "fixtures", "external.yaml"));
+    const values = structuredClone(namespaceValues(file.config, (key) => file.secretKeys.includes(key))) as Record<
+      string,
+      any
+    >;
+    values.pooler = pooledValues().pooler;
+    expect(problemsOf(values)).toEqual([
+      "fleetdb:pooler: the pooler runs only beside the container of server.mode embedded, got server.mode external: remove fleetdb:pooler, or run a pooler the platform offers",
+    ]);
+  });
+
   test.each<[string, (v: Record<string, any>) => void, string[]]>([
     [
       "an undeclared service",
