@@ -92,6 +92,19 @@ function adminUrl(options: { host?: string; ca?: string; database?: string } = {
   return `postgresql://${ADMIN.user}:${ADMIN.password}@${options.host ?? "127.0.0.1"}:${server.port}/${options.database ?? "postgres"}?${query}`;
 }
 
+/** How fleetdb's dynamic resources log in as the admin, verifying against the test CA (no password). */
+function adminLogin() {
+  return {
+    host: "127.0.0.1",
+    port: server.port,
+    database: "postgres",
+    user: ADMIN.user,
+    sslmode: "verify-full",
+    sslrootcert: file("ca.pem"),
+    connectTimeoutSeconds: 5,
+  };
+}
+
 /** Applies the plan with Debian's psql as the admin, over verify-full with the CA bundle. */
 function applyAsAdmin(): Promise<{ code: number; stdout: string; stderr: string }> {
   const conninfo = `host=127.0.0.1 port=${server.port} dbname=postgres user=${ADMIN.user} sslmode=verify-full sslrootcert=${file("ca.pem")}`;
@@ -247,15 +260,7 @@ describe("the tools as the admin over verify-full", () => {
   });
 
   test("fleetdb's dynamic resources (role settings) log in with the configured CA bundle", async () => {
-    const login = {
-      host: "127.0.0.1",
-      port: server.port,
-      database: "postgres",
-      user: ADMIN.user,
-      sslmode: "verify-full",
-      sslrootcert: file("ca.pem"),
-      connectTimeoutSeconds: 5,
-    };
+    const login = adminLogin();
     const { client } = await connectAdmin(login, [ADMIN.password], { environmentFallback: false });
     expect((await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).rows).toEqual([
       { ssl: true },
@@ -309,16 +314,7 @@ describe("a RoleSetting resource as the admin, over verify-full", () => {
       database: "fleet_platform",
       setting: "lock_timeout",
       value: 4000,
-      admin: {
-        host: "127.0.0.1",
-        port: server.port,
-        database: "postgres",
-        user: ADMIN.user,
-        password: ADMIN.password,
-        sslmode: "verify-full",
-        sslrootcert: file("ca.pem"),
-        connectTimeoutSeconds: 5,
-      },
+      admin: { ...adminLogin(), password: ADMIN.password },
     };
     const read = () =>
       server.query(
@@ -336,15 +332,7 @@ describe("a RoleSetting resource as the admin, over verify-full", () => {
 
 // Last: it changes the admin's password. The same resource as the superuser's in mode embedded, told the keys.
 describe("the admin login's own rotation (fleetdb:adminPasswordRotation)", () => {
-  const login = () => ({
-    host: "127.0.0.1",
-    port: server.port,
-    database: "postgres",
-    user: ADMIN.user,
-    sslmode: "verify-full",
-    sslrootcert: file("ca.pem"),
-    connectTimeoutSeconds: 5,
-  });
+  const login = adminLogin;
   const ADMIN_KEYS = { password: "adminPassword", rotation: "adminPasswordRotation" };
   const state = (password: string, salt: string): SuperuserPasswordInputs => ({
     fleetdbKind: "superuser-password",

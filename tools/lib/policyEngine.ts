@@ -6,7 +6,7 @@ import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { ProgramRun, RegisteredResource } from "./mockRuntime";
-import { POLICY_PACK_DIR, startPackServer, type PackServer } from "./policyPackServer";
+import type { PackServer } from "./policyPackServer";
 import type { EnforcementLevel, PolicyConfig, PolicyInfo } from "./policyPackConfig";
 
 const LEVEL_NAMES: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
@@ -34,11 +34,6 @@ export class PolicyPackProcess {
     private readonly child: ChildProcess,
     private readonly client: InstanceType<typeof analyzerrpc.AnalyzerClient>,
   ) {}
-
-  /** Starts the pack (see startPackServer) and connects to it. */
-  static async start(packDir = POLICY_PACK_DIR): Promise<PolicyPackProcess> {
-    return PolicyPackProcess.connect(startPackServer(packDir));
-  }
 
   /** Connects to a pack started with startPackServer, once it serves. */
   static async connect(server: PackServer): Promise<PolicyPackProcess> {

@@ -1,7 +1,7 @@
 // Runs the policy pack over a captured program run with the engine's semantics and sums up each policy's outcome.
 import pLimit from "p-limit";
 import { PROJECT, type ProgramRun, type RegisteredResource } from "./mockRuntime";
-import { PolicyPackProcess, type AnalysisResult, type Diagnostic } from "./policyEngine";
+import type { AnalysisResult, Diagnostic, PolicyPackProcess } from "./policyEngine";
 import {
   policyConfigWarnings,
   reconcilePolicyConfig,
@@ -95,16 +95,6 @@ export class PolicyJudge {
       () => undefined,
     );
   }
-}
-
-/** Every resource of a finished run through a fresh judge. */
-export async function judgeRun(
-  run: ProgramRun,
-  options: { stack: string; policyConfigFile?: string; preview: boolean; pack?: Promise<PolicyPackProcess> },
-): Promise<Verdict> {
-  const judge = new PolicyJudge(options.pack ?? PolicyPackProcess.start(), options);
-  for (const resource of run.resources) judge.analyze(resource, run.resources);
-  return judge.finish(run);
 }
 
 type PackInfo = Awaited<ReturnType<PolicyPackProcess["info"]>> & { given: GivenConfig };
