@@ -26,6 +26,11 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
+    // The launcher is CommonJS JavaScript: it runs before anything is transpiled.
+    files: ["tools/run.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     // Tests reshape config objects freely (prodWith((v) => …)): the any-flow rules would only add casts.
     files: ["test/**/*.ts"],
     rules: {

@@ -3,13 +3,13 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { describe, it } from "vitest";
-import { ROOT } from "../support/runTool";
+import { ROOT, RUNNER } from "../support/runTool";
 
 function crashReport(env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) =>
     execFile(
-      path.join(ROOT, "node_modules", ".bin", "tsx"),
-      [path.join(ROOT, "test", "support", "crashReport.ts")],
+      process.execPath,
+      [RUNNER, path.join(ROOT, "test", "support", "crashReport.ts")],
       { cwd: ROOT, env: { ...process.env, ...env }, timeout: 110_000 },
       (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout)),
     ),

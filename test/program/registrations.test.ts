@@ -4,7 +4,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { describe, it } from "vitest";
-import { ROOT } from "../support/runTool";
+import { ROOT, RUNNER } from "../support/runTool";
 
 const STACKS: { file: string; stack: string }[] = [
   { file: "Pulumi.prod.yaml", stack: "prod" },
@@ -18,8 +18,8 @@ const STACKS: { file: string; stack: string }[] = [
 function dump(file: string, stack: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
-      path.join(ROOT, "node_modules", ".bin", "tsx"),
-      [path.join(ROOT, "test", "support", "registrationsDump.ts"), file, stack],
+      process.execPath,
+      [RUNNER, path.join(ROOT, "test", "support", "registrationsDump.ts"), file, stack],
       { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 110_000 },
       (error, stdout, stderr) => (error ? reject(new Error(`${stack}: ${stderr || error.message}`)) : resolve(stdout)),
     );

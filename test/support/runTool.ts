@@ -5,18 +5,21 @@ import * as path from "node:path";
 export { PROJECT_ROOT as ROOT } from "../../tools/lib/projectRoot";
 import { PROJECT_ROOT as ROOT } from "../../tools/lib/projectRoot";
 
+/** How the npm scripts run a TypeScript file of the project: `node tools/run.cjs <file.ts> …`. */
+export const RUNNER = path.join(ROOT, "tools", "run.cjs");
+
 export interface ToolResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-/** tools/<tool>.ts through tsx, with the project root as the working directory. */
+/** tools/<tool>.ts as its npm script runs it (tools/run.cjs), with the project root as the working directory. */
 export function runTool(tool: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ToolResult> {
   return new Promise((resolve) => {
     execFile(
-      path.join(ROOT, "node_modules", ".bin", "tsx"),
-      [path.join(ROOT, "tools", `${tool}.ts`), ...args],
+      process.execPath,
+      [RUNNER, path.join(ROOT, "tools", `${tool}.ts`), ...args],
       { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),

@@ -2,7 +2,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { computedOutputs } from "./mockOutputs";
-import { PROJECT_ROOT } from "./projectRoot";
 
 export { mockPassword } from "./mockOutputs";
 
@@ -147,7 +146,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const restoreStacks = withoutProgramStacks();
   try {
     outputs = await pulumi.runtime.runInPulumiStack(async () => {
-      moduleExports = (await import(options.entry ?? path.join(PROJECT_ROOT, "index"))) as Record<string, unknown>;
+      moduleExports = await loadProgram(options.entry ?? PROGRAM);
       return moduleExports;
     });
     // Resources that wait on other resources' outputs register after the stack's outputs resolve.
@@ -165,6 +164,16 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.push(key);
   }
   return { resources: captured, outputs: outputs ?? {}, secretOutputs, exports: moduleExports };
+}
+
+/** The project's program beside this module: index.ts, or index.js in the copy tools/run.cjs runs. */
+const PROGRAM = path.join(__dirname, "..", "..", "index");
+
+/** As the language host loads a program (require); the test runner loads TypeScript through import(). */
+async function loadProgram(entry: string): Promise<Record<string, unknown>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the transpiled copy is CommonJS
+  if (__filename.endsWith(".js")) return require(entry) as Record<string, unknown>;
+  return (await import(entry)) as Record<string, unknown>;
 }
 
 /** Set to 1 to keep stack frames (source-mapped) in errors the program throws, at the cost of a slower run. */

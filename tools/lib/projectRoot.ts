@@ -1,4 +1,16 @@
 // Where the project lives, for the tools and tests that find its files (index.ts, Pulumi.<stack>.yaml, policies/).
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+/**
+ * The nearest directory above this module with the project's Pulumi.yaml: the sources' root, also when the
+ * module runs from the transpiled copy tools/run.cjs keeps under node_modules/.cache.
+ */
+function projectRoot(): string {
+  for (let dir = path.resolve(__dirname, "..", ".."); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${__dirname}`);
+  }
+}
+
+export const PROJECT_ROOT = projectRoot();

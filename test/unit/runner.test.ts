@@ -1,0 +1,115 @@
+// tools/run.cjs runs a project's TypeScript file with plain node from a transpiled copy: the copy follows
+// every edit, the file runs as the main module with its arguments, and a wrong file is refused in one line.
+import { execFile } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import * as path from "node:path";
+import { afterAll, expect, test } from "vitest";
+import { PROJECT_ROOT } from "../../tools/lib/projectRoot";
+import { RUNNER } from "../support/runTool";
+
+// Inside the project, so the copy's launcher finds esbuild in the project's node_modules.
+const scratch = path.join(PROJECT_ROOT, "node_modules", ".cache", "fleetdb-run-test");
+mkdirSync(scratch, { recursive: true });
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A small project with the launcher: src/greeting.ts says `word`, tools/hello.ts prints it and its args. */
+function project(word: string): string {
+  const dir = mkdtempSync(path.join(scratch, "project-"));
+  made.push(dir);
+  for (const sub of ["tools", "src"]) mkdirSync(path.join(dir, sub));
+  copyFileSync(RUNNER, path.join(dir, "tools", "run.cjs"));
+  writeFileSync(path.join(dir, "package.json"), '{ "name": "scratch", "private": true }\n');
+  writeFileSync(path.join(dir, "tsconfig.json"), '{ "compilerOptions": { "strict": true } }\n');
+  greet(dir, word);
+  writeFileSync(
+    path.join(dir, "tools", "hello.ts"),
+    [
+      'import { greeting } from "../src/greeting";',
+      "const main: boolean = require.main === module;",
+      'process.stdout.write(`${greeting} ${process.argv.slice(2).join(",")} main=${main}\\n`);',
+    ].join("\n"),
+  );
+  return dir;
+}
+
+function greet(dir: string, word: string): void {
+  writeFileSync(path.join(dir, "src", "greeting.ts"), `export const greeting: string = ${JSON.stringify(word)};\n`);
+}
+
+function run(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, [path.join(dir, "tools", "run.cjs"), ...args], { cwd: dir }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+const trees = (dir: string) => readdirSync(path.join(dir, "node_modules", ".cache", "fleetdb-tools")).sort();
+
+test("runs the file as the main module with its arguments, and follows an edit to a file it imports", async () => {
+  const dir = project("hello");
+  expect(await run(dir, ["tools/hello.ts", "a", "--b"])).toEqual({
+    code: 0,
+    stdout: "hello a,--b main=true\n",
+    stderr: "",
+  });
+  const first = trees(dir);
+  expect(first).toHaveLength(1);
+
+  expect((await run(dir, ["tools/hello.ts"])).stdout).toBe("hello  main=true\n");
+  expect(trees(dir)).toEqual(first); // unchanged sources: the same copy
+
+  greet(dir, "bonjour");
+  expect((await run(dir, ["tools/hello.ts"])).stdout).toBe("bonjour  main=true\n");
+  expect(trees(dir)).toHaveLength(2);
+});
+
+test("a copy unused for a day goes when another is built; the one just used stays", async () => {
+  const dir = project("one");
+  await run(dir, ["tools/hello.ts"]);
+  const [old] = trees(dir);
+  const marker = path.join(dir, "node_modules", ".cache", "fleetdb-tools", old, ".complete");
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+  utimesSync(marker, twoDaysAgo, twoDaysAgo);
+
+  greet(dir, "two");
+  await run(dir, ["tools/hello.ts"]);
+  expect(trees(dir)).toHaveLength(1);
+  expect(existsSync(marker)).toBe(false);
+
+  greet(dir, "three");
+  await run(dir, ["tools/hello.ts"]);
+  expect(trees(dir)).toHaveLength(2);
+});
+
+test("no file, a file that is not TypeScript, or one outside the project: exit 2 and one line", async () => {
+  const dir = project("x");
+  expect(await run(dir, [])).toEqual({
+    code: 2,
+    stdout: "",
+    stderr: "usage: node tools/run.cjs <file.ts> [arguments…]\n",
+  });
+  expect(await run(dir, ["package.json"])).toMatchObject({ code: 2, stdout: "" });
+  expect(await run(dir, [path.join(PROJECT_ROOT, "index.ts")])).toEqual({
+    code: 2,
+    stdout: "",
+    stderr: `error: ${path.join(PROJECT_ROOT, "index.ts")}: not a TypeScript file of this project\n`,
+  });
+  expect(await run(dir, ["tools/missing.ts"])).toEqual({
+    code: 2,
+    stdout: "",
+    stderr: "error: tools/missing.ts: not a TypeScript file of this project\n",
+  });
+});
