@@ -2,6 +2,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { computedOutputs } from "./mockOutputs";
+import { reuseSerializationsInTranspiledCopy } from "./providerSerializations";
 
 export { mockPassword } from "./mockOutputs";
 
@@ -87,11 +88,14 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
  * inside a `pulumi:pulumi:Stack` root as the engine does, and returns what it registered.
  */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+  // With a listener (the gate's pack), each registration's reply waits for a turn of the event loop of
+  // its own, as a real engine's reply takes one: the pack's replies are read (and its next requests sent)
+  // between any two registrations, rather than after a whole batch of them has run in one turn.
+  let turns: Promise<unknown> = Promise.resolve();
+  const nextTurn = () => (turns = turns.then(() => new Promise((resolve) => setImmediate(resolve))));
   const mocks: pulumi.runtime.Mocks = {
     newResource: async (args) => {
-      // With a listener (the gate's pack), a turn of the event loop per registration, as a real engine's
-      // reply takes: the pack's replies and its start-up are read while the program runs, not after it.
-      if (options.onRegistered) await new Promise((resolve) => setImmediate(resolve));
+      if (options.onRegistered) await nextTurn();
       return {
         id: args.custom ? `${args.name}-id` : "",
         state: {
@@ -104,17 +108,19 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     },
     call: (args) => args.inputs as Record<string, unknown>,
   };
+  reuseSerializationsInTranspiledCopy();
   await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, options.preview);
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
 
   const captured: RegisteredResource[] = [];
+  const byUrn = new Map<string, RegisteredResource>();
   const duplicates: DuplicateUrnError[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
   const register = monitor.registerResource.bind(monitor);
   // The engine refuses a second registration of a URN; the mock monitor does not, so the gate does it here.
   monitor.registerResource = (request, callback) =>
     register(request, (error, response) => {
-      if (!error && response && captured.some((resource) => resource.urn === response.getUrn())) {
+      if (!error && response && byUrn.has(response.getUrn())) {
         const duplicate = new DuplicateUrnError(response.getUrn());
         duplicates.push(duplicate);
         callback(duplicate);
@@ -123,6 +129,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       if (!error && response) {
         const resource = describeRegistration(request, response);
         captured.push(resource);
+        byUrn.set(resource.urn, resource);
         options.onRegistered?.(resource, captured);
       }
       callback(error, response);
@@ -130,7 +137,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (request, callback) => {
     const urn = request.getUrn();
-    const target = captured.find((resource) => resource.urn === urn);
+    const target = byUrn.get(urn);
     if (target)
       target.outputs = plainValues(pulumi.runtime.deserializeProperties(request.getOutputs())).value as Record<
         string,

@@ -74,12 +74,15 @@ export class PolicyJudge {
     this.analyses.push(analysis);
   }
 
-  /** Stack policies over the whole run, then each policy's outcome. Closes the pack. */
+  /**
+   * Stack policies over the whole run, then each policy's outcome. Closes the pack. The stack's request goes
+   * as soon as the program is done, beside the resource requests still queued: each request stands alone
+   * (a policy sees one resource or the whole stack), so the pack's order of work changes no outcome.
+   */
   async finish(run: ProgramRun): Promise<Verdict> {
     try {
       const { pack, info, config } = await this.configured;
-      const analyses = await Promise.all(this.analyses);
-      const stackAnalysis = await pack.analyzeStack(run);
+      const [stackAnalysis, analyses] = await Promise.all([pack.analyzeStack(run), Promise.all(this.analyses)]);
       return verdictOf(run, info, config, analyses, stackAnalysis);
     } finally {
       this.abort();
