@@ -5,6 +5,7 @@ import * as path from "node:path";
 import Table from "cli-table3";
 import { Client, type ClientConfig } from "pg";
 import type { AppliedStack } from "../test/support/appliedStack";
+import { PROJECT_ROOT } from "../tools/lib/projectRoot";
 import { startPooledStack } from "../test/support/pooledStack";
 import { adminAttempts, childrenOf, postmasterPid, samplePeak } from "./serverProbes";
 
@@ -276,7 +277,7 @@ async function main(): Promise<void> {
       storm,
     );
     const results = [roles, superusers, pools, throughPooler];
-    const out = path.resolve(__dirname, "..", ".bench");
+    const out = path.join(PROJECT_ROOT, ".bench");
     mkdirSync(out, { recursive: true });
     const file = path.join(out, "connection-storm.json");
     writeFileSync(

