@@ -11,8 +11,8 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 /** What is transpiled: everything a tool, benchmark or helper script can load; tests are vitest's. */
 const SOURCES = ["index.ts", "components", "resources", "src", "tools", "policies", "bench", "test"];
-/** Files whose content changes the output besides the sources. */
-const SETTINGS = ["tsconfig.json", "package.json", require.resolve("esbuild/package.json")];
+/** Besides the sources and every tsconfig.json among them, what the output depends on. */
+const SETTINGS = ["package.json", __filename, require.resolve("esbuild/package.json")];
 /** A copy unused this long is removed when another is built (one in use by a running tool stays). */
 const STALE_MS = 24 * 60 * 60 * 1000;
 
@@ -35,16 +35,33 @@ function sourceFiles() {
   return SOURCES.flatMap(walk).sort();
 }
 
-/** The transpiled tree for the current sources: built (and older unused trees removed) when missing. */
+/** Every tsconfig.json esbuild may read for the sources (the nearest one above each file). */
+function tsconfigFiles() {
+  /** @type {Set<string>} */
+  const found = new Set();
+  const dirs = new Set(sourceFiles().map((file) => path.dirname(file)));
+  for (const dir of dirs)
+    for (let current = dir; ; current = path.dirname(current)) {
+      if (fs.existsSync(path.join(ROOT, current, "tsconfig.json"))) found.add(path.join(current, "tsconfig.json"));
+      if (current === "." || current === "") break;
+    }
+  return [...found].sort();
+}
+
+/**
+ * The transpiled tree for the current sources: built (and older unused trees removed) when missing. Throws
+ * esbuild's error (already printed) when a source does not parse.
+ */
 function compiledTree() {
   const cache = path.join(ROOT, "node_modules", ".cache", "fleetdb-tools");
   const files = sourceFiles();
-  const hash = createHash("sha256");
-  for (const file of [...SETTINGS, ...files])
+  const hash = createHash("sha256").update(process.version).update("\0");
+  for (const file of [...SETTINGS, ...tsconfigFiles(), ...files])
     hash
       .update(file)
       .update("\0")
-      .update(fs.readFileSync(path.resolve(ROOT, file)));
+      .update(fs.readFileSync(path.resolve(ROOT, file)))
+      .update("\0");
   const tree = path.join(cache, hash.digest("hex").slice(0, 24));
   const complete = path.join(tree, ".complete");
   if (fs.existsSync(complete)) {
@@ -52,6 +69,7 @@ function compiledTree() {
     return tree;
   }
   const staging = `${tree}.${process.pid}.tmp`;
+  process.once("exit", () => fs.rmSync(staging, { recursive: true, force: true }));
   require("esbuild").buildSync({
     absWorkingDir: ROOT,
     entryPoints: files,
@@ -78,18 +96,35 @@ function compiledTree() {
   return tree;
 }
 
-const [target, ...args] = process.argv.slice(2);
-if (!target || !/\.ts$/.test(target)) {
-  process.stderr.write("usage: node tools/run.cjs <file.ts> [arguments…]\n");
-  process.exit(2);
+/**
+ * Runs `target` (a path to one of the sources) from the transpiled tree as the main module, with `args`.
+ * @param {string | undefined} target
+ * @param {string[]} args
+ */
+function run(target, args) {
+  if (!target || !/\.ts$/.test(target)) {
+    process.stderr.write("usage: node tools/run.cjs <file.ts> [arguments…]\n");
+    process.exit(2);
+  }
+  const relative = path.relative(ROOT, path.resolve(target));
+  if (!sourceFiles().includes(relative)) {
+    process.stderr.write(`error: ${target}: not one of this project's TypeScript sources (tests run under vitest)\n`);
+    process.exit(2);
+  }
+  let tree;
+  try {
+    tree = compiledTree();
+  } catch {
+    // esbuild has printed where: as pulumi preview refuses a program or pack that does not compile.
+    process.stderr.write("error: the project's TypeScript does not compile; nothing was run\n");
+    process.exit(1);
+  }
+  // Frames mapped to the TypeScript sources on request: mapping costs every loaded module a look for its map.
+  if (process.env.FLEETDB_PROGRAM_STACKS === "1") process.setSourceMapsEnabled(true);
+  process.argv = [process.argv[0], path.join(tree, relative.replace(/\.ts$/, ".js")), ...args];
+  Module.runMain();
 }
-const relative = path.relative(ROOT, path.resolve(target));
-if (relative.startsWith("..") || !fs.existsSync(path.join(ROOT, relative))) {
-  process.stderr.write(`error: ${target}: not a TypeScript file of this project\n`);
-  process.exit(2);
-}
-// Frames mapped to the TypeScript sources on request: mapping costs every loaded module a look for its map.
-if (process.env.FLEETDB_PROGRAM_STACKS === "1") process.setSourceMapsEnabled(true);
-const entry = path.join(compiledTree(), relative.replace(/\.ts$/, ".js"));
-process.argv = [process.argv[0], entry, ...args];
-Module.runMain();
+
+if (require.main === module) run(process.argv[2], process.argv.slice(3));
+
+module.exports = { compiledTree };

@@ -1,28 +1,32 @@
 // npm run gate runs from the transpiled copy tools/run.cjs keeps: the dynamic providers' code, serialized by the
-// SDK on a first run, is stored beside it and reused by the next, and both runs give the same report.
-import { readdirSync, readFileSync } from "node:fs";
-import * as path from "node:path";
+// SDK on a copy's first run, is stored for that copy and read by the next, and both runs give the same report.
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { expect, test } from "vitest";
-import type { SerializedFunction } from "../../tools/lib/providerSerializations";
-import { ROOT, runTool } from "../support/runTool";
+import { serializationStore, type SerializedFunction } from "../../tools/lib/providerSerializations";
+import { RUNNER, runTool } from "../support/runTool";
 
-const STORE = path.join(ROOT, "node_modules", ".cache", "fleetdb-providers");
+test("the first run stores RoleSetting's and SuperuserPassword's code as the SDK serialized it; the next, the same report", async () => {
+  const tree = execFileSync(
+    process.execPath,
+    ["-e", `process.stdout.write(require(${JSON.stringify(RUNNER)}).compiledTree())`],
+    {
+      encoding: "utf8",
+    },
+  );
+  const store = serializationStore(tree);
+  rmSync(store, { force: true });
 
-test("two gate runs: the same report, and the providers' serializations kept for the sources' copy", async () => {
-  const first = await runTool("gate", ["--stack", "dev", "--json"]);
-  const second = await runTool("gate", ["--stack", "dev", "--json"]);
+  const first = await runTool("gate", ["--stack", "prod", "--json"]);
   expect(first.code).toBe(0);
-  expect(second).toEqual(first);
+  const stored = JSON.parse(readFileSync(store, "utf8")) as Record<string, SerializedFunction>;
+  const entries = Object.values(stored);
+  expect(entries).toHaveLength(2);
+  for (const entry of entries) expect(entry).toMatchObject({ exportName: "handler", containsSecrets: false });
+  expect(entries.every((entry) => entry.text.startsWith("exports.handler = "))).toBe(true);
+  expect(new Set(entries.map((entry) => entry.text)).size).toBe(2);
 
-  // One file per copy of the sources (other runs of the suite may have left theirs): ours holds RoleSetting's
-  // and SuperuserPassword's providers as the SDK serialized them.
-  const files = readdirSync(STORE).filter((name) => name.endsWith(".json"));
-  const stores = files.map(
-    (name) => Object.values(JSON.parse(readFileSync(path.join(STORE, name), "utf8")) as object) as SerializedFunction[],
-  );
-  const complete = stores.filter(
-    (entries) => entries.length >= 2 && entries.some((entry) => entry.text.includes("ALTER ROLE")),
-  );
-  expect(complete.length).toBeGreaterThan(0);
-  for (const entry of complete[0]) expect(entry).toMatchObject({ exportName: "handler", containsSecrets: false });
+  const second = await runTool("gate", ["--stack", "prod", "--json"]);
+  expect(second).toEqual(first);
+  expect(JSON.parse(readFileSync(store, "utf8"))).toEqual(stored);
 }, 120_000);

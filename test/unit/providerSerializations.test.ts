@@ -1,6 +1,6 @@
 // A dynamic provider's serialized code is reused only for the same provider under the same key, is stored
 // only when the SDK's serializer succeeds, and survives to the next process through its file.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, expect, test } from "vitest";
@@ -58,5 +58,38 @@ test("a provider that does not serialize fails every time and is not stored", as
   await expect(serializer.serializeFunction(() => broken)).rejects.toThrow("cannot serialize a native handle");
   expect(serializer.calls).toBe(2);
   await serializer.serializeFunction(() => provider);
+  expect(Object.keys(JSON.parse(readFileSync(file, "utf8")) as object)).toHaveLength(1);
+});
+
+test("providers made by classes are told apart by their methods, on the prototype", async () => {
+  class Quiet {
+    readonly name = "setting";
+    create() {
+      return "quiet";
+    }
+  }
+  class Loud {
+    readonly name = "setting";
+    create() {
+      return "loud";
+    }
+  }
+  const serializer = countingSerializer();
+  reuseSerializations(serializer, path.join(dir, "c.json"));
+  const quiet = await serializer.serializeFunction(() => new Quiet());
+  const loud = await serializer.serializeFunction(() => new Loud());
+  expect(serializer.calls).toBe(2);
+  expect(loud.text).not.toBe(quiet.text);
+  expect(await serializer.serializeFunction(() => new Quiet())).toEqual(quiet);
+  expect(serializer.calls).toBe(2);
+});
+
+test("an unreadable store (a run cut short) is read as empty", async () => {
+  const file = path.join(dir, "d.json");
+  writeFileSync(file, '{"half": ');
+  const serializer = countingSerializer();
+  reuseSerializations(serializer, file);
+  await serializer.serializeFunction(() => provider);
+  expect(serializer.calls).toBe(1);
   expect(Object.keys(JSON.parse(readFileSync(file, "utf8")) as object)).toHaveLength(1);
 });

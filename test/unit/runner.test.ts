@@ -23,6 +23,7 @@ mkdirSync(scratch, { recursive: true });
 const made: string[] = [];
 afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** A small project with the launcher: src/greeting.ts says `word`, tools/hello.ts prints it and its args. */
@@ -77,6 +78,18 @@ test("runs the file as the main module with its arguments, and follows an edit t
   expect(trees(dir)).toHaveLength(2);
 });
 
+test("a source that does not parse: exit 1, esbuild's message and one line, nothing run", async () => {
+  const dir = project("fine");
+  writeFileSync(path.join(dir, "src", "greeting.ts"), "export const greeting: string = ;\n");
+  const result = await run(dir, ["tools/hello.ts"]);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe("");
+  expect(result.stderr).toContain("src/greeting.ts:1:");
+  expect(result.stderr.trim().split("\n").at(-1)).toBe(
+    "error: the project's TypeScript does not compile; nothing was run",
+  );
+});
+
 test("a copy unused for a day goes when another is built; the one just used stays", async () => {
   const dir = project("one");
   await run(dir, ["tools/hello.ts"]);
@@ -95,7 +108,7 @@ test("a copy unused for a day goes when another is built; the one just used stay
   expect(trees(dir)).toHaveLength(2);
 });
 
-test("no file, a file that is not TypeScript, or one outside the project: exit 2 and one line", async () => {
+test("no file, not TypeScript, outside the project, missing or a test: exit 2 and one line", async () => {
   const dir = project("x");
   expect(await run(dir, [])).toEqual({
     code: 2,
@@ -106,13 +119,15 @@ test("no file, a file that is not TypeScript, or one outside the project: exit 2
   expect(await run(dir, [path.join(PROJECT_ROOT, "index.ts")])).toEqual({
     code: 2,
     stdout: "",
-    stderr: `error: ${path.join(PROJECT_ROOT, "index.ts")}: not a TypeScript file of this project\n`,
+    stderr: `error: ${path.join(PROJECT_ROOT, "index.ts")}: not one of this project's TypeScript sources (tests run under vitest)\n`,
   });
   expect(await run(dir, ["tools/missing.ts"])).toEqual({
     code: 2,
     stdout: "",
-    stderr: "error: tools/missing.ts: not a TypeScript file of this project\n",
+    stderr: "error: tools/missing.ts: not one of this project's TypeScript sources (tests run under vitest)\n",
   });
+  writeFileSync(path.join(dir, "tools", "hello.test.ts"), "");
+  expect(await run(dir, ["tools/hello.test.ts"])).toMatchObject({ code: 2, stdout: "" });
 });
 
 test("the sources find the project's files through PROJECT_ROOT: their own __dirname is the transpiled copy's", () => {

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import { ConfigError, namespaceValues, parseStackConfig } from "../../src/config/load";
 import type { StackConfig } from "../../src/config/schema";
 import { PsqlTextError } from "../../src/sql/psqlWriter";
-import { EXIT, EXIT_CODES_HELP } from "./exitCodes";
+import { EXIT, EXIT_CODES_HELP, exitOnSignals } from "./exitCodes";
 import { readStackFile, stackFilePath, StackFileError, type StackFile } from "./stackFile";
 import { BadInput, ServerUnreachable } from "./toolErrors";
 
@@ -73,9 +73,7 @@ export function loadStack(options: StackOptions): LoadedStack {
  * problem on one line of stderr; anything unexpected is fleetdb's own failure: exit 4 with the trace.
  */
 export function runTool(main: () => Promise<number>): void {
-  // An interrupted tool still exits through process.exit, so its 'exit' handlers stop what it started.
-  process.once("SIGINT", () => process.exit(130));
-  process.once("SIGTERM", () => process.exit(143));
+  exitOnSignals();
   main().then(
     (code) => exitWhenFlushed(code),
     (error: unknown) => {

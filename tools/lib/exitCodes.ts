@@ -22,3 +22,16 @@ Exit codes:
   2  bad input (a config file, a key, an option, a URL), nothing run
   3  could not reach or log in to the server
   4  fleetdb itself failed (a bug; the only case with a stack trace)`;
+
+let exitingOnSignals = false;
+
+/**
+ * SIGINT and SIGTERM end the tool through process.exit (130 and 143, as a shell reports them), so its 'exit'
+ * handlers stop what it started (the gate's pack, a server). Installed once, as early as a tool starts work.
+ */
+export function exitOnSignals(): void {
+  if (exitingOnSignals) return;
+  exitingOnSignals = true;
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
+}

@@ -188,7 +188,7 @@ export const PROGRAM_STACKS_VARIABLE = "FLEETDB_PROGRAM_STACKS";
 
 /**
  * The SDK takes `new Error().stack` for every promise it makes (for its leak report): capturing and
- * formatting those stacks (source-mapped, as tsx runs us) is most of a run's time and garbage. Without
+ * formatting those stacks (source-mapped when asked for) is most of a run's time and garbage. Without
  * FLEETDB_PROGRAM_STACKS=1, errors made during the run carry their message only. Returns the undo.
  */
 function withoutProgramStacks(): () => void {

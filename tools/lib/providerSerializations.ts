@@ -26,7 +26,7 @@ export interface ClosureSerializer {
  */
 export function reuseSerializations(serializer: ClosureSerializer, file: string): void {
   const serialize = serializer.serializeFunction.bind(serializer);
-  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, SerializedFunction>) : {};
+  const stored = readStore(file);
   serializer.serializeFunction = async (func, args = {}) => {
     const id = providerId(func(), args);
     const known = stored[id];
@@ -41,30 +41,41 @@ export function reuseSerializations(serializer: ClosureSerializer, file: string)
   };
 }
 
-/** A provider's identity: its properties (methods by their source text) and the serializer's options. */
-function providerId(provider: unknown, args: Record<string, unknown>): string {
-  const hash = createHash("sha256");
-  const text = (value: unknown) => (typeof value === "function" ? String(value) : JSON.stringify(value));
-  for (const [name, value] of Object.entries((provider ?? {}) as Record<string, unknown>).sort(([a], [b]) =>
-    a.localeCompare(b),
-  ))
-    hash.update(name).update("\0").update(text(value)).update("\0");
-  for (const [name, value] of Object.entries(args).sort(([a], [b]) => a.localeCompare(b)))
-    hash.update(name).update("\0").update(text(value)).update("\0");
-  return hash.digest("hex");
+/** What an earlier run stored; nothing when the file is missing or unreadable (a run cut short). */
+function readStore(file: string): Record<string, SerializedFunction> {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as Record<string, SerializedFunction>;
+  } catch {
+    return {};
+  }
 }
 
 /**
- * In the transpiled copy tools/run.cjs runs (named by the sources' content), the SDK's serializations are
- * reused from node_modules/.cache, keyed by that copy, the lock file and node's version. Under the test
- * runner (TypeScript sources, no such copy) every provider is serialized afresh.
+ * A provider's identity: its own properties and its prototypes' (methods by their source text, the class
+ * by its own), and the serializer's options.
  */
-let reusing = false;
+function providerId(provider: unknown, args: Record<string, unknown>): string {
+  const hash = createHash("sha256");
+  const add = (name: string, value: unknown) => {
+    let text: string;
+    try {
+      text = typeof value === "function" ? String(value) : (JSON.stringify(value) ?? String(value));
+    } catch {
+      text = String(value); // a value JSON cannot hold (a resource, for logResource)
+    }
+    hash.update(name).update("\0").update(text).update("\0");
+  };
+  for (let level: unknown = provider; level && level !== Object.prototype; level = Object.getPrototypeOf(level)) {
+    for (const name of Object.getOwnPropertyNames(level).sort())
+      add(name, (Object.getOwnPropertyDescriptor(level, name) as PropertyDescriptor).value);
+    hash.update("\u0001");
+  }
+  for (const name of Object.keys(args).sort()) add(name, args[name]);
+  return hash.digest("hex");
+}
 
-export function reuseSerializationsInTranspiledCopy(): void {
-  const tree = path.resolve(__dirname, "..", "..");
-  if (reusing || !existsSync(path.join(tree, ".complete"))) return;
-  reusing = true;
+/** The store for the transpiled copy at `tree`: keyed by the copy (the sources), the lock file and node. */
+export function serializationStore(tree: string): string {
   const lock = path.join(PROJECT_ROOT, "package-lock.json");
   const key = createHash("sha256")
     .update(path.basename(tree))
@@ -72,10 +83,21 @@ export function reuseSerializationsInTranspiledCopy(): void {
     .update(process.version)
     .digest("hex")
     .slice(0, 24);
+  return path.join(PROJECT_ROOT, "node_modules", ".cache", "fleetdb-providers", `${key}.json`);
+}
+
+let reusing = false;
+
+/**
+ * In the transpiled copy tools/run.cjs runs (named by the sources' content), the SDK's serializations are
+ * reused from the copy's store. Under the test runner (TypeScript sources, no such copy) every provider is
+ * serialized afresh.
+ */
+export function reuseSerializationsInTranspiledCopy(): void {
+  const tree = path.resolve(__dirname, "..", "..");
+  if (reusing || !existsSync(path.join(tree, ".complete"))) return;
+  reusing = true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the very module pulumi.dynamic loads
   const serializer = require("@pulumi/pulumi/runtime/closure/serializeClosure") as ClosureSerializer;
-  reuseSerializations(
-    serializer,
-    path.join(PROJECT_ROOT, "node_modules", ".cache", "fleetdb-providers", `${key}.json`),
-  );
+  reuseSerializations(serializer, serializationStore(tree));
 }
