@@ -1,38 +1,17 @@
 // What the command-line tools share: the stack options, the exit codes, and loading a stack's config.
 import * as path from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { CommanderError } from "commander";
 import { ConfigError, namespaceValues, parseStackConfig } from "../../src/config/load";
 import type { StackConfig } from "../../src/config/schema";
 import { PsqlTextError } from "../../src/sql/psqlWriter";
-import { EXIT, EXIT_CODES_HELP, exitOnSignals } from "./exitCodes";
+import type { StackOptions } from "./command";
+import { EXIT, exitOnSignals } from "./exitCodes";
 import { readStackFile, stackFilePath, StackFileError, type StackFile } from "./stackFile";
 import { BadInput, ServerUnreachable } from "./toolErrors";
 
 export { EXIT, EXIT_CODES_HELP } from "./exitCodes";
+export { toolCommand, withStackOptions, type StackOptions } from "./command";
 export { BadInput, ServerUnreachable } from "./toolErrors";
-
-export interface StackOptions {
-  stack?: string;
-  configFile?: string;
-  json?: boolean;
-}
-
-/** A tool's command: exit codes in --help, and commander's own errors (unknown option …) reported as bad input. */
-export function toolCommand(name: string, description: string): Command {
-  return new Command(name)
-    .description(description)
-    .addHelpText("after", EXIT_CODES_HELP)
-    .showHelpAfterError()
-    .exitOverride();
-}
-
-/** --stack, --config-file and --json, shared by every tool that reads a stack. */
-export function withStackOptions(command: Command): Command {
-  return command
-    .addOption(new Option("-s, --stack <name>", "the stack: reads Pulumi.<name>.yaml from the project"))
-    .addOption(new Option("-c, --config-file <path>", "any file in the Pulumi.<stack>.yaml format, whatever its name"))
-    .addOption(new Option("--json", "print machine-readable JSON on stdout"));
-}
 
 export interface LoadedStack {
   stack: string;
