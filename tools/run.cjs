@@ -35,11 +35,14 @@ function sourceFiles() {
   return SOURCES.flatMap(walk).sort();
 }
 
-/** Every tsconfig.json esbuild may read for the sources (the nearest one above each file). */
-function tsconfigFiles() {
+/**
+ * Every tsconfig.json esbuild may read for `files` (the nearest one above each file).
+ * @param {string[]} files
+ */
+function tsconfigFiles(files) {
   /** @type {Set<string>} */
   const found = new Set();
-  const dirs = new Set(sourceFiles().map((file) => path.dirname(file)));
+  const dirs = new Set(files.map((file) => path.dirname(file)));
   for (const dir of dirs)
     for (let current = dir; ; current = path.dirname(current)) {
       if (fs.existsSync(path.join(ROOT, current, "tsconfig.json"))) found.add(path.join(current, "tsconfig.json"));
@@ -52,11 +55,10 @@ function tsconfigFiles() {
  * The transpiled tree for the current sources: built (and older unused trees removed) when missing. Throws
  * esbuild's error (already printed) when a source does not parse.
  */
-function compiledTree() {
+function compiledTree(files = sourceFiles()) {
   const cache = path.join(ROOT, "node_modules", ".cache", "fleetdb-tools");
-  const files = sourceFiles();
   const hash = createHash("sha256").update(process.version).update("\0");
-  for (const file of [...SETTINGS, ...tsconfigFiles(), ...files])
+  for (const file of [...SETTINGS, ...tsconfigFiles(files), ...files])
     hash
       .update(file)
       .update("\0")
@@ -107,13 +109,14 @@ function run(target, args) {
     process.exit(2);
   }
   const relative = path.relative(ROOT, path.resolve(target));
-  if (!sourceFiles().includes(relative)) {
+  const files = sourceFiles();
+  if (!files.includes(relative)) {
     process.stderr.write(`error: ${target}: not one of this project's TypeScript sources (tests run under vitest)\n`);
     process.exit(2);
   }
   let tree;
   try {
-    tree = compiledTree();
+    tree = compiledTree(files);
   } catch {
     // esbuild has printed where: as pulumi preview refuses a program or pack that does not compile.
     process.stderr.write("error: the project's TypeScript does not compile; nothing was run\n");
