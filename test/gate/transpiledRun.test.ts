@@ -1,19 +1,12 @@
 // npm run gate runs from the transpiled copy tools/run.cjs keeps: the dynamic providers' code, serialized by the
 // SDK on a copy's first run, is stored for that copy and read by the next, and both runs give the same report.
-import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { expect, test } from "vitest";
 import { serializationStore, type SerializedFunction } from "../../tools/lib/providerSerializations";
-import { RUNNER, runTool } from "../support/runTool";
+import { runTool, transpiledCopy } from "../support/runTool";
 
 test("the first run stores RoleSetting's and SuperuserPassword's code as the SDK serialized it; the next, the same report", async () => {
-  const tree = execFileSync(
-    process.execPath,
-    ["-e", `process.stdout.write(require(${JSON.stringify(RUNNER)}).compiledTree())`],
-    {
-      encoding: "utf8",
-    },
-  );
+  const tree = transpiledCopy();
   const store = serializationStore(tree);
   rmSync(store, { force: true });
 

@@ -1,8 +1,7 @@
 // Before any test file runs: tools/run.cjs's transpiled copy of the sources, built once. Each file that spawns
 // tools would otherwise build the same copy at the same time after an edit.
-import { execFileSync } from "node:child_process";
-import { RUNNER } from "./runTool";
+import { transpiledCopy } from "./runTool";
 
 export default function buildTranspiledCopy(): void {
-  execFileSync(process.execPath, ["-e", `require(${JSON.stringify(RUNNER)}).compiledTree()`], { stdio: "inherit" });
+  transpiledCopy();
 }

@@ -1,5 +1,5 @@
 // Runs one of the project's command-line tools as a user would (`npm run <tool> -- …`), capturing its streams.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as path from "node:path";
 
 export { PROJECT_ROOT as ROOT } from "../../tools/lib/projectRoot";
@@ -7,6 +7,17 @@ import { PROJECT_ROOT as ROOT } from "../../tools/lib/projectRoot";
 
 /** How the npm scripts run a TypeScript file of the project: `node tools/run.cjs <file.ts> …`. */
 export const RUNNER = path.join(ROOT, "tools", "run.cjs");
+
+/** The transpiled copy the runner runs the current sources from, built when missing. */
+export function transpiledCopy(): string {
+  return execFileSync(
+    process.execPath,
+    ["-e", `process.stdout.write(require(${JSON.stringify(RUNNER)}).compiledTree())`],
+    {
+      encoding: "utf8",
+    },
+  );
+}
 
 export interface ToolResult {
   code: number;

@@ -2,6 +2,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { computedOutputs } from "./mockOutputs";
+import { TRANSPILED_COPY } from "./projectRoot";
 import { reuseSerializationsInTranspiledCopy } from "./providerSerializations";
 
 export { mockPassword } from "./mockOutputs";
@@ -179,7 +180,7 @@ const PROGRAM = path.join(__dirname, "..", "..", "index");
 /** As the language host loads a program (require); the test runner loads TypeScript through import(). */
 async function loadProgram(entry: string): Promise<Record<string, unknown>> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the transpiled copy is CommonJS
-  if (__filename.endsWith(".js")) return require(entry) as Record<string, unknown>;
+  if (TRANSPILED_COPY) return require(entry) as Record<string, unknown>;
   return (await import(entry)) as Record<string, unknown>;
 }
 

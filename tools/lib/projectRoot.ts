@@ -14,3 +14,11 @@ function projectRoot(): string {
 }
 
 export const PROJECT_ROOT = projectRoot();
+
+/**
+ * The transpiled copy of the sources this module runs from (tools/run.cjs builds it and marks it complete),
+ * or undefined when it runs from the TypeScript sources themselves (under the test runner).
+ */
+export const TRANSPILED_COPY: string | undefined = existsSync(path.resolve(__dirname, "..", "..", ".complete"))
+  ? path.resolve(__dirname, "..", "..")
+  : undefined;

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "./projectRoot";
+import { PROJECT_ROOT, TRANSPILED_COPY } from "./projectRoot";
 
 /** What the SDK's serializeFunction resolves to (runtime/closure/serializeClosure). */
 export interface SerializedFunction {
@@ -94,10 +94,9 @@ let reusing = false;
  * serialized afresh.
  */
 export function reuseSerializationsInTranspiledCopy(): void {
-  const tree = path.resolve(__dirname, "..", "..");
-  if (reusing || !existsSync(path.join(tree, ".complete"))) return;
+  if (reusing || !TRANSPILED_COPY) return;
   reusing = true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the very module pulumi.dynamic loads
   const serializer = require("@pulumi/pulumi/runtime/closure/serializeClosure") as ClosureSerializer;
-  reuseSerializations(serializer, serializationStore(tree));
+  reuseSerializations(serializer, serializationStore(TRANSPILED_COPY));
 }
