@@ -26,8 +26,8 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
-    // The launcher is CommonJS JavaScript: it runs before anything is transpiled.
-    files: ["tools/run.cjs"],
+    // The launcher and what it loads are CommonJS JavaScript: they run before anything is transpiled.
+    files: ["tools/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {

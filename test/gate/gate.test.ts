@@ -1,4 +1,4 @@
-// The offline gate end to end: the real pack started as the CLI starts it, over the stacks and the bad fixtures.
+// The offline gate end to end: the real pack, under the CLI's runner, over the stacks and the bad fixtures.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";

@@ -32,6 +32,7 @@ function project(word: string): string {
   made.push(dir);
   for (const sub of ["tools", "src"]) mkdirSync(path.join(dir, sub));
   copyFileSync(RUNNER, path.join(dir, "tools", "run.cjs"));
+  copyFileSync(path.join(path.dirname(RUNNER), "deferredModules.cjs"), path.join(dir, "tools", "deferredModules.cjs"));
   writeFileSync(path.join(dir, "package.json"), '{ "name": "scratch", "private": true }\n');
   writeFileSync(path.join(dir, "tsconfig.json"), '{ "compilerOptions": { "strict": true } }\n');
   greet(dir, word);

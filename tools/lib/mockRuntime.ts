@@ -1,6 +1,7 @@
 // Runs the fleetdb program in-process under Pulumi's mock runtime and captures every resource it registers.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { leanProgramRun } from "./leanProgramRun";
 import { computedOutputs } from "./mockOutputs";
 import { TRANSPILED_COPY } from "./projectRoot";
 import { reuseSerializationsInTranspiledCopy } from "./providerSerializations";
@@ -151,7 +152,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   let outputs: Record<string, unknown> | undefined;
   // When the program throws, the Stack's internal promises reject too, unobserved: the error is reported once, here.
   const rejections = captureRejections();
-  const restoreStacks = withoutProgramStacks();
+  const restoreRuntime = leanProgramRun();
   try {
     outputs = await pulumi.runtime.runInPulumiStack(async () => {
       moduleExports = await loadProgram(options.entry ?? PROGRAM);
@@ -160,11 +161,11 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     // Resources that wait on other resources' outputs register after the stack's outputs resolve.
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   } catch (error) {
-    restoreStacks();
+    restoreRuntime();
     await rejections.release(duplicates[0] ?? error);
     throw new ProgramError(duplicates[0] ?? error, captured);
   }
-  restoreStacks();
+  restoreRuntime();
   await rejections.release(duplicates[0]);
   if (duplicates[0]) throw new ProgramError(duplicates[0], captured);
   const secretOutputs: string[] = [];
@@ -182,25 +183,6 @@ async function loadProgram(entry: string): Promise<Record<string, unknown>> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the transpiled copy is CommonJS
   if (TRANSPILED_COPY) return require(entry) as Record<string, unknown>;
   return (await import(entry)) as Record<string, unknown>;
-}
-
-/** Set to 1 to keep stack frames (source-mapped) in errors the program throws, at the cost of a slower run. */
-export const PROGRAM_STACKS_VARIABLE = "FLEETDB_PROGRAM_STACKS";
-
-/**
- * The SDK takes `new Error().stack` for every promise it makes (for its leak report): capturing and
- * formatting those stacks (source-mapped when asked for) is most of a run's time and garbage. Without
- * FLEETDB_PROGRAM_STACKS=1, errors made during the run carry their message only. Returns the undo.
- */
-function withoutProgramStacks(): () => void {
-  if (process.env[PROGRAM_STACKS_VARIABLE] === "1") return () => undefined;
-  const saved = { sourceMaps: process.sourceMapsEnabled, limit: Error.stackTraceLimit };
-  process.setSourceMapsEnabled(false);
-  Error.stackTraceLimit = 0;
-  return () => {
-    process.setSourceMapsEnabled(saved.sourceMaps);
-    Error.stackTraceLimit = saved.limit;
-  };
 }
 
 /** Holds unhandled rejections during a run; on release, drops those that repeat `expected` and re-raises others. */

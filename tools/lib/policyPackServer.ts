@@ -1,4 +1,4 @@
-// Starts the policy pack's gRPC server the way the CLI does. Light on imports, so a tool can start it before
+// Starts the policy pack's gRPC server with the CLI's runner (policyPackRunner.ts). Light on imports, so a tool can start it before
 // it loads the Pulumi SDKs and let the pack's own start-up run beside its work.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
@@ -13,16 +13,21 @@ export interface PackServer {
   port: Promise<number>;
 }
 
+/** The pack's process: the CLI's runner for a pack compiled once (policyPackRunner.ts), through the launcher. */
+const PACK_RUNNER = [
+  path.join(PROJECT_ROOT, "tools", "run.cjs"),
+  path.join(PROJECT_ROOT, "tools", "lib", "policyPackRunner.ts"),
+];
+
 /**
  * Runs `policies/` from its own directory with @pulumi/pulumi's run-policy-pack (the pack's package.json
- * and tsconfig), as `pulumi preview --policy-pack policies` does. Throws PackTypeError when the pack does
- * not compile.
+ * and tsconfig), as `pulumi preview --policy-pack policies` does, on the pack compiled once. Throws
+ * PackTypeError when the pack does not compile.
  */
 export function startPackServer(packDir = POLICY_PACK_DIR): PackServer {
-  const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
   // Type-checked once per content (PackTypeError when it does not compile), then run as JavaScript.
   const entry = compiledPack(packDir);
-  const child = spawn(process.execPath, [runner, "127.0.0.1:0", entry], {
+  const child = spawn(process.execPath, [...PACK_RUNNER, "127.0.0.1:0", entry], {
     cwd: packDir,
     stdio: ["ignore", "pipe", "pipe"],
   });
