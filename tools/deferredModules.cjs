@@ -4,27 +4,43 @@
 // that serializes nothing (the policy pack, a tool whose providers' code is already known) never pays for them.
 // @ts-check
 "use strict";
+const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 
 /**
  * What is deferred, as each module of @pulumi/pulumi asks for it: `from` the asking module (relative to the
- * package), `request` what it requires, `esModule` what the placeholder answers for `__esModule`, so that
- * TypeScript's import helpers pass it through without reading its keys (`__importStar` keeps a module that
- * says true; `__importDefault` wraps one that says false, which is then called as a function).
- * @type {{ from: string; request: string; esModule: boolean }[]}
+ * package), `asks` the expression it asks with, and `esModule` what the placeholder answers for `__esModule`,
+ * so that TypeScript's import helper there passes it through without reading its keys (`__importStar` keeps
+ * a module that says true; `__importDefault` wraps one that says false, which is then called as a function).
+ * @type {{ from: string; asks: string; request: string; esModule: boolean }[]}
  */
 const DEFERRED = [
-  { from: "runtime/closure/parseFunction.js", request: "../../typescript-shim", esModule: true },
-  { from: "runtime/closure/codePaths.js", request: "@npmcli/arborist", esModule: true },
-  { from: "runtime/closure/codePaths.js", request: "normalize-package-data", esModule: false },
+  {
+    from: "runtime/closure/parseFunction.js",
+    asks: 'require("../../typescript-shim")',
+    request: "../../typescript-shim",
+    esModule: true,
+  },
+  {
+    from: "runtime/closure/codePaths.js",
+    asks: '__importStar(require("@npmcli/arborist"))',
+    request: "@npmcli/arborist",
+    esModule: true,
+  },
+  {
+    from: "runtime/closure/codePaths.js",
+    asks: '__importDefault(require("normalize-package-data"))',
+    request: "normalize-package-data",
+    esModule: false,
+  },
 ];
 
 /**
  * Puts a placeholder in require's cache for each deferred module of the @pulumi/pulumi that `projectRoot`
  * resolves, unless it is loaded already. The placeholder loads the real module when any of its properties is
- * read, or it is called or constructed, and forwards to it from then on. A module that cannot be resolved
- * (another SDK version) is left alone: it loads as it always does. Returns the files deferred.
+ * read, or it is called or constructed, and forwards to it from then on. A module the installed SDK does not
+ * ask for as listed (another version) is left alone: it loads as it always does. Returns the files deferred.
  * @param {string} projectRoot
  * @returns {string[]}
  */
@@ -37,9 +53,10 @@ function deferSdkModules(projectRoot) {
   }
   /** @type {string[]} */
   const deferred = [];
-  for (const { from, request, esModule } of DEFERRED) {
+  for (const { from, asks, request, esModule } of DEFERRED) {
     let file;
     try {
+      if (!fs.readFileSync(path.join(sdk, from), "utf8").includes(asks)) continue;
       file = Module.createRequire(path.join(sdk, from)).resolve(request);
     } catch {
       continue;
@@ -75,7 +92,9 @@ function placeholder(file, esModule) {
     get: (_target, key) => (key === "__esModule" ? esModule : /** @type {unknown} */ (Reflect.get(load(), key))),
     has: (_target, key) => Reflect.has(load(), key),
     apply: (_target, self, /** @type {unknown[]} */ args) => Reflect.apply(load(), self, args),
-    construct: (_target, /** @type {unknown[]} */ args) => Reflect.construct(load(), args),
+    construct: (_target, /** @type {unknown[]} */ args, /** @type {Function} */ newTarget) =>
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- Reflect.construct is typed any: an object
+      Reflect.construct(load(), args, newTarget),
   });
   const module = new Module(file);
   module.filename = file;

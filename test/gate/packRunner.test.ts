@@ -1,12 +1,15 @@
 // The gate's pack process (tools/lib/policyPackRunner.ts) against @pulumi/pulumi's own run-policy-pack entry, the
-// one the CLI starts, on the same compiled pack: the same policies served, the same failure for a broken pack.
+// one the CLI starts, on the same compiled pack: the same policies and verdict, the same failure for a broken pack.
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { compiledPack } from "../../tools/lib/compiledPack";
+import { runProgram } from "../../tools/lib/mockRuntime";
 import { PolicyPackProcess } from "../../tools/lib/policyEngine";
 import { POLICY_PACK_DIR, startPackServer, type PackServer } from "../../tools/lib/policyPackServer";
+import { PolicyJudge } from "../../tools/lib/policyVerdict";
+import { readStackFile, stackFilePath } from "../../tools/lib/stackFile";
 import { ROOT } from "../support/runTool";
 
 /** The pack as the CLI runs it: the runner's own entry, from the pack's directory. */
@@ -30,17 +33,27 @@ function cliPackServer(packDir: string): PackServer {
 const BROKEN_PACK = path.join(ROOT, "node_modules", ".cache", "fleetdb-test-packs", "throws-on-load");
 afterAll(() => rmSync(BROKEN_PACK, { recursive: true, force: true }));
 
-test("serves the project's pack: the same pack and policies, with their levels and schemas, as the CLI's runner", async () => {
-  const ours = await PolicyPackProcess.connect(startPackServer(POLICY_PACK_DIR));
-  const theirs = await PolicyPackProcess.connect(cliPackServer(POLICY_PACK_DIR));
+test("serves the project's pack: the same policies, levels and schemas, and the same verdict over prod, as the CLI's runner", async () => {
+  const file = readStackFile(stackFilePath("prod"));
+  const run = await runProgram({ config: file.config, secretKeys: file.secretKeys, stack: "prod", preview: true });
+  const servers = [startPackServer(POLICY_PACK_DIR), cliPackServer(POLICY_PACK_DIR)];
   try {
-    const [info, expected] = await Promise.all([ours.info(), theirs.info()]);
+    const [ours, theirs] = await Promise.all(servers.map((server) => PolicyPackProcess.connect(server)));
+    const [info, expectedInfo] = await Promise.all([ours.info(), theirs.info()]);
     expect(info.name).toBe("fleetdb-guardrails");
     expect(info.policies.length).toBeGreaterThan(5);
-    expect(info).toEqual(expected);
+    expect(info).toEqual(expectedInfo);
+
+    const verdictOf = (pack: PolicyPackProcess) => {
+      const judge = new PolicyJudge(Promise.resolve(pack), { stack: "prod", preview: true });
+      for (const resource of run.resources) judge.analyze(resource, run.resources);
+      return judge.finish(run);
+    };
+    const [verdict, expectedVerdict] = await Promise.all([verdictOf(ours), verdictOf(theirs)]);
+    expect(verdict.outcomes.filter((outcome) => outcome.status === "pass").length).toBeGreaterThan(5);
+    expect(verdict).toEqual(expectedVerdict);
   } finally {
-    ours.close();
-    theirs.close();
+    for (const server of servers) server.child.kill("SIGKILL");
   }
 }, 60_000);
 

@@ -1,5 +1,6 @@
 // The pack is type-checked once per content and then run as JavaScript: a type error still fails, as
 // ts-node fails it under the CLI, and unchanged sources reuse the compiled copy.
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { expect, test } from "vitest";
@@ -32,6 +33,31 @@ test("a pack with a type error does not compile, and the error names the file an
   expect((failure as PackTypeError).diagnostics).toEqual([
     expect.stringMatching(/policies\.ts\(\d+,14\): error TS2322: Type 'string' is not assignable to type 'number'\./),
   ]);
+}, 120_000);
+
+test("a tsconfig the CLI's runner refuses as it registers ts-node (an unknown option) fails here too", () => {
+  const dir = packCopy();
+  const tsconfig = path.join(dir, "tsconfig.json");
+  const config = JSON.parse(readFileSync(tsconfig, "utf8")) as { compilerOptions: Record<string, unknown> };
+  writeFileSync(tsconfig, JSON.stringify({ ...config, compilerOptions: { ...config.compilerOptions, strictt: true } }));
+  let failure: unknown;
+  try {
+    compiledPack(dir, path.join(dir, ".cache"));
+  } catch (error) {
+    failure = error;
+  }
+  expect(failure).toBeInstanceOf(PackTypeError);
+  expect((failure as PackTypeError).diagnostics.join("\n")).toMatch(/error TS5025: Unknown compiler option 'strictt'/);
+
+  // The CLI's own runner on the TypeScript pack, as `pulumi preview --policy-pack` starts it.
+  const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
+  const cli = spawnSync(process.execPath, [runner, "127.0.0.1:0", "."], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  expect(cli.status).not.toBe(0);
+  expect(cli.stderr).toMatch(/error TS5025: Unknown compiler option 'strictt'/);
 }, 120_000);
 
 test("unchanged sources reuse the compiled pack; a change compiles anew", () => {

@@ -42,6 +42,7 @@ export function compiledPack(
   const entry = path.join(target, "index.js");
   if (existsSync(entry)) return entry;
 
+  refuseAsTheCliRunnerWould(packDir);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on a cache miss only
   const ts = require("typescript") as typeof TypeScript;
 
@@ -81,7 +82,54 @@ export function compiledPack(
   return entry;
 }
 
+/** The compiler's and ts-node's versions, from their manifests (the compilers load on a cache miss only). */
 function compilerVersion(): string {
-  const manifest = path.join(path.dirname(require.resolve("typescript")), "..", "package.json");
-  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+  const version = (manifest: string) => (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+  const typescript = path.join(path.dirname(require.resolve("typescript")), "..", "package.json");
+  return `typescript ${version(typescript)}, ts-node ${version(require.resolve("ts-node/package.json"))}`;
+}
+
+interface PulumiTsUtils {
+  typeScriptRequireStrings(): { typescriptRequire: string; tsnodeRequire: string };
+  loadTypeScriptCompilerOptions(tsConfigPath: string): Record<string, unknown>;
+}
+interface TsNode {
+  create(options: Record<string, unknown>): unknown;
+}
+
+/**
+ * What run-policy-pack does before it loads a TypeScript pack (cmd/run-policy-pack/run.js): it registers
+ * ts-node with its own defaults under the pack's compiler options, and ts-node refuses a configuration with
+ * errors (an unknown option, a module setting those defaults make invalid). The gate's runner skips that
+ * registration for the compiled pack, so the same registration is made here, once per content.
+ */
+function refuseAsTheCliRunnerWould(packDir: string): void {
+  /* eslint-disable @typescript-eslint/no-require-imports -- the runner's own helpers and compilers, on a miss */
+  const tsutils = require("@pulumi/pulumi/tsutils") as PulumiTsUtils;
+  const { typescriptRequire, tsnodeRequire } = tsutils.typeScriptRequireStrings();
+  const ts = require(typescriptRequire) as typeof TypeScript;
+  const tsNode = require(tsnodeRequire) as TsNode;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const tsConfigPath = path.join(packDir, "tsconfig.json");
+  const [major, minor] = ts.versionMajorMinor.split(".").map(Number);
+  const nodeNext = major > 4 || (major === 4 && minor >= 7); // as the runner: nodenext from TypeScript 4.7
+  try {
+    tsNode.create({
+      cwd: packDir,
+      typeCheck: true,
+      skipProject: !existsSync(tsConfigPath),
+      compiler: typescriptRequire,
+      compilerOptions: {
+        target: "ES2020",
+        module: nodeNext ? "nodenext" : "commonjs",
+        moduleResolution: nodeNext ? "nodenext" : "node",
+        sourceMap: "true",
+        ...tsutils.loadTypeScriptCompilerOptions(tsConfigPath),
+      },
+    });
+  } catch (error) {
+    const diagnosticText = (error as { name?: string; diagnosticText?: string }).diagnosticText;
+    if ((error as Error).name !== "TSError" || diagnosticText === undefined) throw error;
+    throw new PackTypeError(diagnosticText.split("\n").filter((line) => line.trim() !== ""));
+  }
 }

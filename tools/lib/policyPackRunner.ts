@@ -28,7 +28,8 @@ function runPack(entry: string): void {
   let running = false;
   const onUncaught = (error: unknown) => {
     uncaught.add(error);
-    if (!running) process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const shown = error as { stack?: string; message?: string }; // `||`, and what it prints, as the entry has them
+    if (!running) console.error(shown.stack || shown.message || "" + (error as string));
   };
   process.on("uncaughtException", onUncaught);
   process.on("unhandledRejection", onUncaught);

@@ -1,5 +1,5 @@
-// Starts the policy pack's gRPC server with the CLI's runner (policyPackRunner.ts). Light on imports, so a tool can start it before
-// it loads the Pulumi SDKs and let the pack's own start-up run beside its work.
+// Starts the policy pack's gRPC server with the CLI's runner (policyPackRunner.ts). Light on imports, so a
+// tool can start it before it loads the Pulumi SDKs and let the pack's own start-up run beside its work.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { compiledPack } from "./compiledPack";
@@ -20,9 +20,9 @@ const PACK_RUNNER = [
 ];
 
 /**
- * Runs `policies/` from its own directory with @pulumi/pulumi's run-policy-pack (the pack's package.json
- * and tsconfig), as `pulumi preview --policy-pack policies` does, on the pack compiled once. Throws
- * PackTypeError when the pack does not compile.
+ * Runs `policies/` from its own directory with @pulumi/pulumi's run-policy-pack, as `pulumi preview
+ * --policy-pack policies` does, on the pack compiled once. Throws PackTypeError when the pack does not
+ * compile.
  */
 export function startPackServer(packDir = POLICY_PACK_DIR): PackServer {
   // Type-checked once per content (PackTypeError when it does not compile), then run as JavaScript.
