@@ -19,18 +19,23 @@ function packCopy(): string {
   return dir;
 }
 
+/** What compiling the pack in `dir` throws; fails the test unless that is a PackTypeError. */
+function compileFailure(dir: string): PackTypeError {
+  try {
+    compiledPack(dir, path.join(dir, ".cache"));
+  } catch (error) {
+    expect(error).toBeInstanceOf(PackTypeError);
+    return error as PackTypeError;
+  }
+  throw new Error("the pack compiled");
+}
+
 test("a pack with a type error does not compile, and the error names the file and line", () => {
   const dir = packCopy();
   const file = path.join(dir, "policies.ts");
   writeFileSync(file, `${readFileSync(file, "utf8")}\nexport const broken: number = "not a number";\n`);
-  let failure: unknown;
-  try {
-    compiledPack(dir, path.join(dir, ".cache"));
-  } catch (error) {
-    failure = error;
-  }
-  expect(failure).toBeInstanceOf(PackTypeError);
-  expect((failure as PackTypeError).diagnostics).toEqual([
+  const failure = compileFailure(dir);
+  expect(failure.diagnostics).toEqual([
     expect.stringMatching(/policies\.ts\(\d+,14\): error TS2322: Type 'string' is not assignable to type 'number'\./),
   ]);
 }, 120_000);
@@ -40,14 +45,8 @@ test("a tsconfig the CLI's runner refuses as it registers ts-node (an unknown op
   const tsconfig = path.join(dir, "tsconfig.json");
   const config = JSON.parse(readFileSync(tsconfig, "utf8")) as { compilerOptions: Record<string, unknown> };
   writeFileSync(tsconfig, JSON.stringify({ ...config, compilerOptions: { ...config.compilerOptions, strictt: true } }));
-  let failure: unknown;
-  try {
-    compiledPack(dir, path.join(dir, ".cache"));
-  } catch (error) {
-    failure = error;
-  }
-  expect(failure).toBeInstanceOf(PackTypeError);
-  expect((failure as PackTypeError).diagnostics.join("\n")).toMatch(/error TS5025: Unknown compiler option 'strictt'/);
+  const failure = compileFailure(dir);
+  expect(failure.diagnostics.join("\n")).toMatch(/error TS5025: Unknown compiler option 'strictt'/);
 
   // The CLI's own runner on the TypeScript pack, as `pulumi preview --policy-pack` starts it.
   const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
